@@ -1,0 +1,112 @@
+/**
+ * The options every socket takes, their defaults, and the one place where
+ * option values are checked.
+ *
+ * @module
+ */
+import { invalid } from "./errors.ts";
+
+/** Options common to every socket. Times are milliseconds. */
+export interface SocketOptions {
+  /**
+   * How long `send` may wait for a peer to take the message; -1 waits forever.
+   * @default {-1}
+   */
+  readonly sendTimeout?: number;
+  /**
+   * How long `recv` may wait for a message; -1 waits forever.
+   * @default {-1}
+   */
+  readonly recvTimeout?: number;
+  /**
+   * Messages a pipe may hold on its way out before it counts as full.
+   * @default {1000}
+   */
+  readonly sendHwm?: number;
+  /**
+   * Messages a pipe may hold on its way in before reading from the peer stops.
+   * @default {1000}
+   */
+  readonly recvHwm?: number;
+  /**
+   * How long `close()` waits for queued outgoing messages to leave; 0 drops them at once.
+   * @default {1000}
+   */
+  readonly linger?: number;
+  /**
+   * Wait before a dialer reconnects, and its first backoff step.
+   * @default {100}
+   */
+  readonly reconnectIvl?: number;
+  /**
+   * Upper bound of the doubling backoff between reconnect attempts; 0 keeps `reconnectIvl`.
+   * @default {0}
+   */
+  readonly reconnectIvlMax?: number;
+  /**
+   * How long a new connection may take to finish its protocol handshake.
+   * @default {10000}
+   */
+  readonly handshakeTimeout?: number;
+}
+
+/** Every common option, resolved. */
+export type ResolvedSocketOptions = { readonly [K in keyof SocketOptions]-?: number };
+
+const DEFAULTS: ResolvedSocketOptions = {
+  sendTimeout: -1,
+  recvTimeout: -1,
+  sendHwm: 1000,
+  recvHwm: 1000,
+  linger: 1000,
+  reconnectIvl: 100,
+  reconnectIvlMax: 0,
+  handshakeTimeout: 10000,
+};
+
+/** Range of each common option: [min, max]. Timeouts also take -1. */
+const RANGES: { readonly [K in keyof SocketOptions]-?: readonly [number, number] } = {
+  sendTimeout: [-1, 2 ** 31 - 1],
+  recvTimeout: [-1, 2 ** 31 - 1],
+  sendHwm: [1, 2 ** 31 - 1],
+  recvHwm: [1, 2 ** 31 - 1],
+  linger: [0, 2 ** 31 - 1],
+  reconnectIvl: [1, 2 ** 31 - 1],
+  reconnectIvlMax: [0, 2 ** 31 - 1],
+  handshakeTimeout: [1, 2 ** 31 - 1],
+};
+
+/**
+ * Checks that an option is an integer within [min, max], throwing `EINVAL` naming it.
+ *
+ * @example
+ * ```ts
+ * import { checkInteger } from "./options.ts";
+ * checkInteger("sendHwm", 10, 1, 100); // ok
+ * ```
+ */
+export function checkInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Resolves the common options, rejecting unknown names not in `extra` and bad values. */
+export function resolveSocketOptions(
+  options: object,
+  extra: readonly string[] = [],
+): ResolvedSocketOptions {
+  if (typeof options !== "object" || options === null) throw invalid("options must be an object");
+  const out: Record<string, number> = { ...DEFAULTS };
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (name in RANGES) {
+      const [min, max] = RANGES[name as keyof SocketOptions];
+      out[name] = checkInteger(name, value, min, max);
+    } else if (!extra.includes(name)) {
+      throw invalid(`unknown option "${name}"`);
+    }
+  }
+  return out as ResolvedSocketOptions;
+}

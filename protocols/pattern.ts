@@ -1,0 +1,44 @@
+/**
+ * The contract between the socket core and a messaging pattern (REQ, PUB,
+ * ...): the pattern says which pipe a message goes to and which message the
+ * user gets next; the core does endpoints, pipes, waiting and timeouts.
+ *
+ * @module
+ */
+import type { Pipe } from "./pipe.ts";
+import type { Monitor, SocketStats } from "./monitor.ts";
+import type { MqError } from "./errors.ts";
+
+/** What the socket core offers a pattern. */
+export interface PatternHost {
+  /** Retry waiting senders (a pipe became writable, state changed). */
+  wakeSend(): void;
+  /** Retry waiting receivers (a message became available, state changed). */
+  wakeRecv(): void;
+  /** Fails every waiting receiver with `err` (REQ: a new request cancels the old). */
+  failRecv(err: MqError): void;
+  /** Starts a timer that the socket clears on close; returns a function that cancels it. */
+  setTimer(ms: number, fn: () => void): () => void;
+  /** Counters. */
+  readonly stats: SocketStats;
+  /** Events. */
+  readonly monitor: Monitor;
+}
+
+/** A messaging pattern over pipes carrying messages of type `M`. */
+export interface Pattern<M, P = unknown> {
+  /** Called once before anything else. */
+  bind(host: PatternHost): void;
+  /** A new peer; return a reason to refuse it (it is then closed). */
+  attach(pipe: Pipe<M, P>): string | undefined;
+  /** A peer left. Its inbox may still hold messages. */
+  detach(pipe: Pipe<M, P>): void;
+  /** A pipe's inbox became non-empty. */
+  readable(pipe: Pipe<M, P>): void;
+  /** A pipe can take messages again. */
+  writable(pipe: Pipe<M, P>): void;
+  /** Sends (or deliberately drops) the message: true; cannot now: false. May throw an `MqError`. */
+  trySend(msg: M): boolean;
+  /** The next message for the user, or undefined to wait. May throw an `MqError`. */
+  tryRecv(): M | undefined;
+}

@@ -1,0 +1,519 @@
+/**
+ * The socket core shared by every pattern of both wire families: endpoints
+ * (listeners and reconnecting dialers), handshakes, pipes, waiting senders
+ * and receivers with timeouts and abort signals, close with linger.
+ *
+ * @module
+ */
+import { fromSystemError, invalid, MqError } from "./errors.ts";
+import { Monitor, type SocketStats } from "./monitor.ts";
+import { type ResolvedSocketOptions } from "./options.ts";
+import type { Pattern, PatternHost } from "./pattern.ts";
+import { type MessageStream, Pipe, type PipeEvents } from "./pipe.ts";
+import type { Connection, Listener } from "../transports/transport.ts";
+import { type EndpointAddress, parseEndpoint } from "../transports/url.ts";
+import { tcpTransport } from "../transports/tcp.ts";
+import { ipcTransport } from "../transports/ipc.ts";
+import { inprocDial, inprocListen, inprocListening } from "../transports/inproc.ts";
+
+/** A wire family (SP, ZMTP): how a byte connection becomes a message stream. */
+export interface Family<M, P> {
+  /** "sp" or "zmtp"; inproc peers must share it. */
+  readonly name: string;
+  /** What inproc peers learn about this socket. */
+  readonly local: P;
+  /** Runs the handshake; rejects with an `MqError` saying why it failed. */
+  handshake(
+    conn: Connection,
+    scheme: "tcp" | "ipc",
+  ): Promise<{ stream: MessageStream<M>; peer: P }>;
+  /** Why this peer may not talk to this socket, or undefined if it may. */
+  refuse(peer: P): string | undefined;
+}
+
+/** A listener or dialer of a socket. */
+export interface SocketEndpoint {
+  /** The endpoint's URL (for a listener on port 0, with the real port). */
+  readonly url: string;
+  /** Stops it: a listener stops accepting, a dialer stops reconnecting and drops its pipe. */
+  close(): Promise<void>;
+}
+
+/** Per-call options of `send`. */
+export interface SendOptions {
+  /** Aborts the wait for a peer (rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
+}
+
+/** Per-call options of `recv`. */
+export interface RecvOptions {
+  /** Aborts the wait for a message (rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
+}
+
+interface Waiter<T> {
+  value: T;
+  resolve(value: T): void;
+  reject(err: unknown): void;
+  cleanup(): void;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** @internal The engine behind every public socket class. */
+export class SocketCore<M, P> implements PatternHost {
+  readonly monitor: Monitor = new Monitor();
+  readonly stats: SocketStats = { pipes: 0, txMsgs: 0, rxMsgs: 0, dropped: 0, protocolErrors: 0 };
+  readonly options: ResolvedSocketOptions;
+
+  #family: Family<M, P>;
+  #pattern: Pattern<M, P>;
+  #label: string;
+  #senders: Waiter<M>[] = [];
+  #receivers: Waiter<M | undefined>[] = [];
+  #pipes = new Set<Pipe<M, P>>();
+  #endpoints = new Set<SocketEndpoint>();
+  #handshaking = new Set<Connection>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #closing: Promise<void> | undefined;
+  #stop = new AbortController();
+  #pipeEvents: PipeEvents<M>;
+
+  constructor(
+    family: Family<M, P>,
+    pattern: Pattern<M, P>,
+    options: ResolvedSocketOptions,
+    label: string,
+  ) {
+    this.#family = family;
+    this.#pattern = pattern;
+    this.options = options;
+    this.#label = label;
+    this.#pipeEvents = {
+      readable: (pipe) => this.#pattern.readable(pipe as Pipe<M, P>),
+      writable: (pipe) => this.#pattern.writable(pipe as Pipe<M, P>),
+      closed: (pipe, reason) => this.#pipeClosed(pipe as Pipe<M, P>, reason),
+    };
+    pattern.bind(this);
+  }
+
+  /** True once `close()` was called. */
+  get isClosed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** The open pipes. */
+  get pipes(): ReadonlySet<Pipe<M, P>> {
+    return this.#pipes;
+  }
+
+  // ---- send / recv -------------------------------------------------------
+
+  send(msg: M, options?: SendOptions): Promise<void> {
+    if (this.#closing) return Promise.reject(this.#closedError());
+    if (this.#senders.length === 0) {
+      try {
+        if (this.#pattern.trySend(msg)) return RESOLVED;
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.#park(this.#senders, msg, options?.signal, this.options.sendTimeout, "send")
+      .then(() => {});
+  }
+
+  recv(options?: RecvOptions): Promise<M> {
+    if (this.#closing) return Promise.reject(this.#closedError());
+    if (this.#receivers.length === 0) {
+      try {
+        const msg = this.#pattern.tryRecv();
+        if (msg !== undefined) return Promise.resolve(msg);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.#park<M | undefined>(
+      this.#receivers,
+      undefined,
+      options?.signal,
+      this.options.recvTimeout,
+      "recv",
+    ) as Promise<M>;
+  }
+
+  wakeSend(): void {
+    const senders = this.#senders;
+    while (senders.length > 0) {
+      const waiter = senders[0]!;
+      let sent: boolean;
+      try {
+        sent = this.#pattern.trySend(waiter.value);
+      } catch (e) {
+        senders.shift();
+        waiter.cleanup();
+        waiter.reject(e);
+        continue;
+      }
+      if (!sent) return;
+      senders.shift();
+      waiter.cleanup();
+      waiter.resolve(waiter.value);
+    }
+  }
+
+  wakeRecv(): void {
+    const receivers = this.#receivers;
+    while (receivers.length > 0) {
+      const waiter = receivers[0]!;
+      let msg: M | undefined;
+      try {
+        msg = this.#pattern.tryRecv();
+      } catch (e) {
+        receivers.shift();
+        waiter.cleanup();
+        waiter.reject(e);
+        continue;
+      }
+      if (msg === undefined) return;
+      receivers.shift();
+      waiter.cleanup();
+      waiter.resolve(msg);
+    }
+  }
+
+  failRecv(err: MqError): void {
+    for (const waiter of this.#receivers.splice(0)) {
+      waiter.cleanup();
+      waiter.reject(err);
+    }
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.#timers.delete(timer);
+    };
+  }
+
+  #park<T>(
+    queue: Waiter<T>[],
+    value: T,
+    signal: AbortSignal | undefined,
+    timeout: number,
+    what: string,
+  ): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      let cancelTimer: (() => void) | undefined;
+      const fail = (err: unknown): void => {
+        const i = queue.indexOf(waiter);
+        if (i >= 0) queue.splice(i, 1);
+        waiter.cleanup();
+        reject(err);
+      };
+      const onAbort = (): void => fail(signal!.reason);
+      const waiter: Waiter<T> = {
+        value,
+        resolve,
+        reject,
+        cleanup: () => {
+          cancelTimer?.();
+          signal?.removeEventListener("abort", onAbort);
+        },
+      };
+      if (timeout >= 0) {
+        cancelTimer = this.setTimer(
+          timeout,
+          () =>
+            fail(
+              new MqError("ETIMEDOUT", `${what} timed out after ${timeout} ms on ${this.#label}`),
+            ),
+        );
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      queue.push(waiter);
+    });
+  }
+
+  // ---- endpoints ---------------------------------------------------------
+
+  async listen(url: string): Promise<SocketEndpoint> {
+    const ep = this.#endpointFor(url, "listen");
+    let listener: Listener;
+    switch (ep.scheme) {
+      case "inproc":
+        listener = this.#listenInproc(ep.name, ep.url);
+        break;
+      case "tcp":
+        listener = await tcpTransport().listen(ep, (c) => this.#accepted(c, ep.url, "tcp"));
+        break;
+      case "ipc":
+        listener = await ipcTransport().listen(ep, (c) => this.#accepted(c, ep.url, "ipc"));
+        break;
+    }
+    if (this.#closing) {
+      await listener.close();
+      throw this.#closedError();
+    }
+    const endpoint: SocketEndpoint = {
+      url: listener.url,
+      close: async () => {
+        if (!this.#endpoints.delete(endpoint)) return;
+        await listener.close();
+      },
+    };
+    this.#endpoints.add(endpoint);
+    this.monitor.emit({ type: "listening", url: listener.url });
+    return endpoint;
+  }
+
+  dial(url: string): Promise<SocketEndpoint> {
+    try {
+      const ep = this.#endpointFor(url, "dial");
+      const stop = new AbortController();
+      const done = this.#dialLoop(ep, stop.signal);
+      const endpoint: SocketEndpoint = {
+        url: ep.url,
+        close: async () => {
+          this.#endpoints.delete(endpoint);
+          stop.abort();
+          await done;
+        },
+      };
+      this.#endpoints.add(endpoint);
+      return Promise.resolve(endpoint);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #endpointFor(url: string, mode: "dial" | "listen"): EndpointAddress {
+    if (this.#closing) throw this.#closedError();
+    return parseEndpoint(url, mode);
+  }
+
+  #listenInproc(name: string, url: string): Listener {
+    const stop = inprocListen(name, {
+      family: this.#family.name,
+      local: this.#family.local,
+      accept: (stream, peer) =>
+        this.#attach(stream as MessageStream<M>, peer as P, url, "accepted"),
+    });
+    return { url, close: () => Promise.resolve(stop()) };
+  }
+
+  #accepted(conn: Connection, url: string, scheme: "tcp" | "ipc"): void {
+    if (this.#closing) {
+      conn.close();
+      return;
+    }
+    this.#handshake(conn, url, scheme, "accepted");
+  }
+
+  /** Runs the handshake on a new connection; resolves with the pipe, or undefined if it failed. */
+  async #handshake(
+    conn: Connection,
+    url: string,
+    scheme: "tcp" | "ipc",
+    side: "accepted" | "connected",
+  ): Promise<Pipe<M, P> | undefined> {
+    this.#handshaking.add(conn);
+    const cancel = this.setTimer(this.options.handshakeTimeout, () => conn.close());
+    try {
+      const { stream, peer } = await this.#family.handshake(conn, scheme);
+      const refusal = this.#family.refuse(peer);
+      if (refusal !== undefined) {
+        stream.close();
+        throw new MqError("EPROTO", refusal);
+      }
+      if (this.#closing) {
+        stream.close();
+        return undefined;
+      }
+      return this.#attach(stream, peer, url, side);
+    } catch (e) {
+      const reason = e instanceof MqError
+        ? e.message
+        : `handshake timed out or connection lost (${String(e)})`;
+      this.stats.protocolErrors++;
+      this.monitor.emit({ type: "handshake-failed", url, remote: conn.remote, reason });
+      conn.close();
+      await conn.closed;
+      return undefined;
+    } finally {
+      cancel();
+      this.#handshaking.delete(conn);
+    }
+  }
+
+  #attach(
+    stream: MessageStream<M>,
+    peer: P,
+    url: string,
+    side: "accepted" | "connected",
+  ): Pipe<M, P> | undefined {
+    const pipe = new Pipe<M, P>(stream, peer, url, this.options, this.#pipeEvents);
+    if (this.#closing) {
+      stream.close();
+      return undefined;
+    }
+    const refusal = this.#pattern.attach(pipe);
+    if (refusal !== undefined) {
+      this.monitor.emit({ type: "rejected", url, pipe: pipe.id, reason: refusal });
+      stream.close();
+      return undefined;
+    }
+    this.#pipes.add(pipe);
+    this.stats.pipes++;
+    this.monitor.emit({ type: side, url, remote: stream.remote, pipe: pipe.id });
+    pipe.start();
+    this.wakeSend();
+    return pipe;
+  }
+
+  #pipeClosed(pipe: Pipe<M, P>, reason?: MqError): void {
+    if (!this.#pipes.delete(pipe)) return;
+    this.stats.pipes--;
+    if (reason?.code === "EPROTO" || reason?.code === "EMSGSIZE") {
+      this.stats.protocolErrors++;
+      this.monitor.emit({
+        type: "protocol-error",
+        url: pipe.url,
+        pipe: pipe.id,
+        reason: reason.message,
+      });
+    }
+    this.#pattern.detach(pipe);
+    const event = { type: "disconnected", url: pipe.url, pipe: pipe.id } as const;
+    this.monitor.emit(reason ? { ...event, reason: reason.message } : event);
+    this.wakeSend();
+    this.wakeRecv();
+  }
+
+  async #dialLoop(ep: EndpointAddress, signal: AbortSignal): Promise<void> {
+    const { reconnectIvl, reconnectIvlMax } = this.options;
+    let delay = reconnectIvl;
+    const stopped = (): boolean => signal.aborted || this.#stop.signal.aborted;
+    while (!stopped()) {
+      const pipe = await this.#connectOnce(ep, signal);
+      if (stopped()) {
+        pipe?.close();
+        break;
+      }
+      if (pipe !== undefined) {
+        delay = reconnectIvl;
+        await this.#whileOpen(pipe, signal);
+        if (stopped()) break;
+      }
+      this.monitor.emit({ type: "reconnect", url: ep.url, delay });
+      await this.#sleep(delay, signal, ep);
+      if (pipe === undefined && reconnectIvlMax > 0) delay = Math.min(delay * 2, reconnectIvlMax);
+    }
+  }
+
+  async #connectOnce(ep: EndpointAddress, signal: AbortSignal): Promise<Pipe<M, P> | undefined> {
+    try {
+      switch (ep.scheme) {
+        case "inproc": {
+          const { stream, peer } = inprocDial<M>(ep.name, this.#family.name, this.#family.local);
+          const refusal = this.#family.refuse(peer as P);
+          if (refusal !== undefined) {
+            stream.close();
+            throw new MqError("EPROTO", refusal);
+          }
+          return this.#attach(stream, peer as P, ep.url, "connected");
+        }
+        case "tcp":
+        case "ipc": {
+          const transport = ep.scheme === "tcp" ? tcpTransport() : ipcTransport();
+          const conn = await transport.dial(ep as never);
+          if (signal.aborted || this.#closing) {
+            conn.close();
+            await conn.closed;
+            return undefined;
+          }
+          return await this.#handshake(conn, ep.url, ep.scheme, "connected");
+        }
+      }
+    } catch (e) {
+      const err = fromSystemError(e, `dial ${ep.url}`);
+      this.monitor.emit({ type: "connect-failed", url: ep.url, reason: err.message });
+      return undefined;
+    }
+  }
+
+  /** Resolves when the pipe closed, or closes it when the dialer stops. */
+  async #whileOpen(pipe: Pipe<M, P>, signal: AbortSignal): Promise<void> {
+    const onAbort = (): void => pipe.close();
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.#stop.signal.addEventListener("abort", onAbort, { once: true });
+    await pipe.closedPromise;
+    signal.removeEventListener("abort", onAbort);
+    this.#stop.signal.removeEventListener("abort", onAbort);
+  }
+
+  /** Waits `ms` (with ±25 % jitter), ending early when stopped or when an inproc listener appears. */
+  #sleep(ms: number, signal: AbortSignal, ep: EndpointAddress): Promise<void> {
+    const wait = Math.max(1, Math.round(ms * (0.75 + Math.random() * 0.5)));
+    return new Promise<void>((resolve) => {
+      const local = new AbortController();
+      const done = (): void => {
+        cancel();
+        signal.removeEventListener("abort", done);
+        this.#stop.signal.removeEventListener("abort", done);
+        local.abort();
+        resolve();
+      };
+      const cancel = this.setTimer(wait, done);
+      signal.addEventListener("abort", done, { once: true });
+      this.#stop.signal.addEventListener("abort", done, { once: true });
+      if (ep.scheme === "inproc") inprocListening(ep.name, local.signal).then(done);
+    });
+  }
+
+  // ---- close -------------------------------------------------------------
+
+  close(options: { linger?: number } = {}): Promise<void> {
+    return this.#closing ??= this.#shutdown(options.linger ?? this.options.linger);
+  }
+
+  async #shutdown(linger: number): Promise<void> {
+    if (!Number.isInteger(linger) || linger < 0) {
+      throw invalid(`linger must be an integer ≥ 0, got ${linger}`);
+    }
+    const closed = this.#closedError();
+    for (const w of this.#senders.splice(0)) (w.cleanup(), w.reject(closed));
+    for (const w of this.#receivers.splice(0)) (w.cleanup(), w.reject(closed));
+    // linger while every pipe is still up, then stop endpoints and pipes
+    if (linger > 0) await this.#lingerFlush(linger);
+    const endpoints = [...this.#endpoints];
+    this.#endpoints.clear();
+    this.#stop.abort();
+    await Promise.all(endpoints.map((e) => e.close().catch(() => {})));
+    for (const conn of this.#handshaking) conn.close();
+    const pipes = [...this.#pipes];
+    for (const pipe of pipes) pipe.close();
+    await Promise.all(pipes.map((p) => p.closedPromise));
+    await Promise.all([...this.#handshaking].map((c) => c.closed));
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.monitor.emit({ type: "closed" });
+  }
+
+  /** Waits until every pipe has handed its queued bytes to the OS, or `ms` passed. */
+  async #lingerFlush(ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while ([...this.#pipes].some((p) => !p.isClosed && p.buffered > 0) && Date.now() < end) {
+      await new Promise<void>((resolve) => this.setTimer(2, resolve));
+    }
+  }
+
+  #closedError(): MqError {
+    return new MqError("ECLOSED", `${this.#label} is closed`);
+  }
+}

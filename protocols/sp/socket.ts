@@ -1,0 +1,207 @@
+/**
+ * What every SP socket has: `listen`/`dial`, `send`/`recv`, async iteration,
+ * `close`, a monitor and counters; plus the SP family (header exchange,
+ * peer-protocol check) that the socket core runs on each new connection.
+ *
+ * @module
+ */
+import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
+import { MqError } from "../errors.ts";
+import type { Monitor, SocketStats } from "../monitor.ts";
+import type { Pattern } from "../pattern.ts";
+import {
+  type Family,
+  type RecvOptions,
+  type SendOptions,
+  SocketCore,
+  type SocketEndpoint,
+} from "../socket.ts";
+import { exchangeHeaders, SpStream } from "./wire.ts";
+
+/** What an SP peer announced in its header. */
+export interface SpPeer {
+  /** The peer's protocol id (for example 0x30 for req0). */
+  readonly protocol: number;
+}
+
+/** Options of every SP socket. */
+export interface SpSocketOptions extends SocketOptions {
+  /**
+   * Largest message accepted from a peer, in bytes; checked on the length
+   * prefix before anything is allocated. A peer that sends more is
+   * disconnected. 0 means no limit. (nanomsg and mangos use the same 1 MiB;
+   * NNG 1.x has no limit, NNG 2 1 GiB.)
+   * @default {1048576}
+   */
+  readonly recvMaxSize?: number;
+}
+
+/** An SP protocol's identity on the wire. */
+export interface SpProtocol {
+  readonly id: number;
+  readonly name: string;
+  readonly peerId: number;
+  readonly peerName: string;
+}
+
+const NAMES: Record<number, string> = {
+  0x10: "pair0",
+  0x11: "pair1",
+  0x20: "pub0",
+  0x21: "sub0",
+  0x30: "req0",
+  0x31: "rep0",
+  0x50: "push0",
+  0x51: "pull0",
+  0x62: "surveyor0",
+  0x63: "respondent0",
+  0x70: "bus0",
+};
+
+/** The name of an SP protocol id, or its hex form. */
+export function protocolName(id: number): string {
+  return NAMES[id] ?? `0x${id.toString(16).padStart(4, "0")}`;
+}
+
+const textEncoder = new TextEncoder();
+
+/** UTF-8 encodes strings; passes bytes through; refuses anything else. */
+export function toBytes(msg: Uint8Array | string): Uint8Array {
+  if (msg instanceof Uint8Array) return msg;
+  if (typeof msg === "string") return textEncoder.encode(msg);
+  throw new MqError("EINVAL", `a message must be a Uint8Array or a string, got ${typeof msg}`);
+}
+
+function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<Uint8Array, SpPeer> {
+  return {
+    name: "sp",
+    local: { protocol: protocol.id },
+    async handshake(conn, scheme) {
+      const { peerId, rest } = await exchangeHeaders(conn, protocol.id);
+      const stream = new SpStream(conn, { ipc: scheme === "ipc", maxSize: recvMaxSize }, rest);
+      return { stream, peer: { protocol: peerId } };
+    },
+    refuse(peer) {
+      if (peer.protocol === protocol.peerId) return undefined;
+      return `peer protocol ${
+        protocolName(peer.protocol)
+      } cannot talk to ${protocol.name} (it needs ${protocol.peerName})`;
+    },
+  };
+}
+
+/**
+ * The base of every SP socket class. Create a concrete one (`sp.Req`,
+ * `sp.Pub`, ...) rather than this.
+ *
+ * @example A PUSH and a PULL over inproc
+ * ```ts
+ * import { Pull, Push } from "./mod.ts";
+ * await using pull = new Pull();
+ * await using push = new Push();
+ * await pull.listen("inproc://jobs");
+ * await push.dial("inproc://jobs");
+ * await push.send("job 1");
+ * console.log(new TextDecoder().decode(await pull.recv())); // job 1
+ * ```
+ */
+export class SpSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
+  #core: SocketCore<Uint8Array, SpPeer>;
+
+  /**
+   * @param protocol the wire identity
+   * @param pattern the pattern's logic
+   * @param options the options, checked here
+   * @param extra the names of the pattern's own options
+   */
+  protected constructor(
+    protocol: SpProtocol,
+    pattern: Pattern<Uint8Array, SpPeer>,
+    options: SpSocketOptions,
+    extra: readonly string[] = [],
+  ) {
+    const resolved = resolveSocketOptions(options, ["recvMaxSize", ...extra]);
+    const recvMaxSize = checkInteger(
+      "recvMaxSize",
+      options.recvMaxSize ?? 1024 * 1024,
+      0,
+      2 ** 31 - 1,
+    );
+    this.#core = new SocketCore(
+      spFamily(protocol, recvMaxSize),
+      pattern,
+      resolved,
+      `sp.${protocol.name} socket`,
+    );
+  }
+
+  /**
+   * Binds an address and accepts peers on it (`tcp://host:port`, `tcp://*:0`,
+   * `ipc:///path`, `inproc://name`). Rejects with `EADDRINUSE`, `EINVAL`, ...
+   */
+  listen(url: string): Promise<SocketEndpoint> {
+    return this.#core.listen(url);
+  }
+
+  /**
+   * Connects to an address, now or whenever it starts listening, and again
+   * after every disconnect (`reconnectIvl`, `reconnectIvlMax`). Resolves once
+   * dialing has started; a bad URL rejects with `EINVAL`.
+   */
+  dial(url: string): Promise<SocketEndpoint> {
+    return this.#core.dial(url);
+  }
+
+  /** Sends one message (strings are UTF-8 encoded). Do not change the bytes afterwards. */
+  send(msg: Uint8Array | string, options?: SendOptions): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = toBytes(msg);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#core.send(bytes, options);
+  }
+
+  /** Receives one message. */
+  recv(options?: RecvOptions): Promise<Uint8Array> {
+    return this.#core.recv(options);
+  }
+
+  /** Closes the socket: waits up to `linger` ms for queued messages to leave, then drops every peer. */
+  close(options?: { linger?: number }): Promise<void> {
+    return this.#core.close(options);
+  }
+
+  /** The socket's events (connections, disconnections, protocol errors). */
+  get monitor(): Monitor {
+    return this.#core.monitor;
+  }
+
+  /** The socket's counters. */
+  get stats(): Readonly<SocketStats> {
+    return this.#core.stats;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#core.isClosed;
+  }
+
+  /** Receives messages until the socket closes. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    while (true) {
+      try {
+        yield await this.#core.recv();
+      } catch (e) {
+        if (e instanceof MqError && e.code === "ECLOSED") return;
+        throw e;
+      }
+    }
+  }
+
+  /** Closes the socket (for `await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

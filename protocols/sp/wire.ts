@@ -1,0 +1,309 @@
+/**
+ * The SP wire over a byte stream (sp-tcp-mapping-01, sp-ipc-mapping-01):
+ * an 8-byte header sent by both sides at once, then messages prefixed by a
+ * 64-bit big-endian length (and, on ipc, a message-type byte 0x01 before it).
+ * The length is checked against `recvMaxSize` before anything is allocated.
+ *
+ * @module
+ */
+import { MqError } from "../errors.ts";
+import type { MessageStream } from "../pipe.ts";
+import type { Connection } from "../../transports/transport.ts";
+
+/** Size of the connection header. */
+export const HEADER_SIZE = 8;
+/** The only ipc message type anyone sends ("in-band"). */
+export const IPC_MSG_TYPE = 0x01;
+/** Lengths at or above 2^60 are refused whatever the limit (the top bits are reserved, as in NNG 2). */
+const HI_WORD_LIMIT = 0x10000000;
+
+/**
+ * The 8-byte connection header announcing our protocol id.
+ *
+ * @example REQ's header
+ * ```ts
+ * import { encodeHeader } from "./wire.ts";
+ * console.log(encodeHeader(0x30)); // Uint8Array [0, 83, 80, 0, 0, 48, 0, 0]
+ * ```
+ */
+export function encodeHeader(protocolId: number): Uint8Array {
+  return new Uint8Array([0x00, 0x53, 0x50, 0x00, protocolId >> 8, protocolId & 0xff, 0, 0]);
+}
+
+/**
+ * Checks a received header; returns the peer's protocol id, or an `EPROTO`
+ * error with the reason (each field checked strictly, as NNG does).
+ *
+ * @example
+ * ```ts
+ * import { decodeHeader } from "./wire.ts";
+ * console.log(decodeHeader(new Uint8Array([0, 0x53, 0x50, 0, 0, 0x31, 0, 0]))); // 49
+ * ```
+ */
+export function decodeHeader(bytes: Uint8Array): number | MqError {
+  if (bytes.length < HEADER_SIZE) return new MqError("EPROTO", "SP header is shorter than 8 bytes");
+  if (bytes[0] !== 0x00 || bytes[1] !== 0x53 || bytes[2] !== 0x50) {
+    return new MqError("EPROTO", "SP header has a bad signature (not 00 'S' 'P'): not an SP peer");
+  }
+  if (bytes[3] !== 0x00) {
+    return new MqError("EPROTO", `SP header has unsupported version ${bytes[3]}`);
+  }
+  if (bytes[6] !== 0x00 || bytes[7] !== 0x00) {
+    return new MqError("EPROTO", "SP header has non-zero reserved bytes");
+  }
+  return (bytes[4]! << 8) | bytes[5]!;
+}
+
+/** Size of a message's length prefix on this transport. */
+export function prefixSize(ipc: boolean): number {
+  return ipc ? 9 : 8;
+}
+
+/**
+ * Writes a message's prefix (ipc type byte, then 64-bit length) into `out` at `offset`.
+ *
+ * @example
+ * ```ts
+ * import { writePrefix } from "./wire.ts";
+ * const out = new Uint8Array(8);
+ * writePrefix(out, 0, 5, false); // 00 00 00 00 00 00 00 05
+ * ```
+ */
+export function writePrefix(out: Uint8Array, offset: number, length: number, ipc: boolean): void {
+  if (ipc) out[offset++] = IPC_MSG_TYPE;
+  const hi = Math.floor(length / 0x100000000);
+  const lo = length >>> 0;
+  out[offset] = hi >>> 24;
+  out[offset + 1] = hi >>> 16;
+  out[offset + 2] = hi >>> 8;
+  out[offset + 3] = hi;
+  out[offset + 4] = lo >>> 24;
+  out[offset + 5] = lo >>> 16;
+  out[offset + 6] = lo >>> 8;
+  out[offset + 7] = lo;
+}
+
+/** What a {@linkcode FrameDecoder} reports. */
+export interface DecoderEvents {
+  /** A whole message (a view into the input when it arrived in one chunk). */
+  message(body: Uint8Array): void;
+  /** The stream broke the wire rules; the decoder consumes nothing more. */
+  error(err: MqError): void;
+}
+
+/**
+ * Splits a byte stream into SP messages, whatever its chunking.
+ *
+ * @example Decode two messages from one chunk
+ * ```ts
+ * import { FrameDecoder } from "./wire.ts";
+ * const got: Uint8Array[] = [];
+ * const d = new FrameDecoder({ ipc: false, maxSize: 0 }, {
+ *   message: (m) => got.push(m),
+ *   error: (e) => console.error(e),
+ * });
+ * d.push(new Uint8Array([0, 0, 0, 0, 0, 0, 0, 1, 65, 0, 0, 0, 0, 0, 0, 0, 0]));
+ * console.log(got.length); // 2
+ * ```
+ */
+export class FrameDecoder {
+  #ipc: boolean;
+  #maxSize: number;
+  #events: DecoderEvents;
+  #prefix: Uint8Array;
+  #prefixLen = 0; // prefix bytes gathered so far
+  #body: Uint8Array | undefined; // message being assembled across chunks
+  #bodyLen = 0; // bytes of #body filled
+  #failed = false;
+
+  /** `maxSize` 0 means no limit. */
+  constructor(options: { ipc: boolean; maxSize: number }, events: DecoderEvents) {
+    this.#ipc = options.ipc;
+    this.#maxSize = options.maxSize;
+    this.#events = events;
+    this.#prefix = new Uint8Array(prefixSize(options.ipc));
+  }
+
+  /** Consumes one chunk. */
+  push(chunk: Uint8Array): void {
+    let pos = 0;
+    const end = chunk.length;
+    const need = this.#prefix.length;
+    while (pos < end && !this.#failed) {
+      const body = this.#body;
+      if (body !== undefined) { // finishing a message split across chunks
+        const take = Math.min(body.length - this.#bodyLen, end - pos);
+        body.set(chunk.subarray(pos, pos + take), this.#bodyLen);
+        this.#bodyLen += take;
+        pos += take;
+        if (this.#bodyLen === body.length) {
+          this.#body = undefined;
+          this.#events.message(body);
+        }
+        continue;
+      }
+      let length: number;
+      if (this.#prefixLen === 0 && end - pos >= need) { // fast path: whole prefix here
+        length = this.#readLength(chunk, pos);
+        pos += need;
+      } else {
+        const take = Math.min(need - this.#prefixLen, end - pos);
+        this.#prefix.set(chunk.subarray(pos, pos + take), this.#prefixLen);
+        this.#prefixLen += take;
+        pos += take;
+        if (this.#prefixLen < need) return;
+        this.#prefixLen = 0;
+        length = this.#readLength(this.#prefix, 0);
+      }
+      if (length < 0) return;
+      if (end - pos >= length) { // whole body here: a view, no copy
+        this.#events.message(chunk.subarray(pos, pos + length));
+        pos += length;
+      } else {
+        this.#body = new Uint8Array(length);
+        this.#bodyLen = 0;
+      }
+    }
+  }
+
+  /** Reads and checks a prefix; returns the length, or -1 after reporting an error. */
+  #readLength(bytes: Uint8Array, at: number): number {
+    if (this.#ipc) {
+      if (bytes[at] !== IPC_MSG_TYPE) {
+        return this.#fail("EPROTO", `ipc message type ${bytes[at]} is not 1`);
+      }
+      at++;
+    }
+    const hi =
+      ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+    const lo =
+      ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>>
+      0;
+    if (hi >= HI_WORD_LIMIT) {
+      return this.#fail("EMSGSIZE", "message length ≥ 2^60 (reserved bits set)");
+    }
+    const length = hi * 0x100000000 + lo;
+    if (this.#maxSize > 0 && length > this.#maxSize) {
+      return this.#fail(
+        "EMSGSIZE",
+        `message of ${length} bytes exceeds recvMaxSize ${this.#maxSize}`,
+      );
+    }
+    if (length > 0x7fffffff) {
+      return this.#fail("EMSGSIZE", `message of ${length} bytes is too large to hold`);
+    }
+    return length;
+  }
+
+  #fail(code: "EPROTO" | "EMSGSIZE", reason: string): number {
+    this.#failed = true;
+    this.#events.error(new MqError(code, reason));
+    return -1;
+  }
+}
+
+/**
+ * Exchanges SP headers on a fresh connection: ours goes out at once, then
+ * exactly 8 bytes are read and checked. Resolves with the peer's protocol id
+ * and any bytes that followed its header; rejects with an `EPROTO` error.
+ */
+export function exchangeHeaders(
+  conn: Connection,
+  protocolId: number,
+): Promise<{ peerId: number; rest: Uint8Array }> {
+  return new Promise((resolve, reject) => {
+    const got = new Uint8Array(HEADER_SIZE);
+    let have = 0;
+    conn.onClose = () =>
+      reject(new MqError("EPROTO", "connection closed during the SP header exchange"));
+    conn.onData = (chunk) => {
+      const take = Math.min(HEADER_SIZE - have, chunk.length);
+      got.set(chunk.subarray(0, take), have);
+      have += take;
+      if (have < HEADER_SIZE) return;
+      conn.onData = () => {};
+      conn.onClose = () => {};
+      const peerId = decodeHeader(got);
+      if (peerId instanceof MqError) reject(peerId);
+      else resolve({ peerId, rest: chunk.subarray(take) });
+    };
+    conn.write(encodeHeader(protocolId));
+  });
+}
+
+/**
+ * A handshaken SP connection as a message stream.
+ */
+export class SpStream implements MessageStream<Uint8Array> {
+  onMessage: (msg: Uint8Array) => void = () => {};
+  onDrain: () => void = () => {};
+  onClose: (reason?: MqError) => void = () => {};
+
+  #conn: Connection;
+  #decoder: FrameDecoder;
+  #ipc: boolean;
+  #scratch: Uint8Array;
+  #pending: Uint8Array[] | undefined; // bytes received before start()
+  #reason: MqError | undefined;
+
+  constructor(conn: Connection, options: { ipc: boolean; maxSize: number }, rest: Uint8Array) {
+    this.#conn = conn;
+    this.#ipc = options.ipc;
+    this.#scratch = new Uint8Array(prefixSize(options.ipc));
+    this.#pending = rest.length > 0 ? [rest] : [];
+    this.#decoder = new FrameDecoder(options, {
+      message: (msg) => this.onMessage(msg),
+      error: (err) => this.close(err),
+    });
+    conn.onData = (chunk) => {
+      if (this.#pending === undefined) this.#decoder.push(chunk);
+      else this.#pending.push(chunk);
+    };
+    conn.onDrain = () => this.onDrain();
+    conn.onClose = (err) =>
+      this.onClose(
+        this.#reason ??
+          (err ? new MqError("ECLOSED", `connection lost: ${err.message}`) : undefined),
+      );
+    conn.pause(); // until start()
+  }
+
+  get buffered(): number {
+    return this.#conn.buffered;
+  }
+
+  get closed(): Promise<void> {
+    return this.#conn.closed;
+  }
+
+  get remote(): string {
+    return this.#conn.remote;
+  }
+
+  start(): void {
+    const pending = this.#pending ?? [];
+    this.#pending = undefined;
+    for (const chunk of pending) this.#decoder.push(chunk);
+    this.#conn.resume();
+  }
+
+  write(msg: Uint8Array): void {
+    // the prefix is copied into the connection's buffer at once, so one scratch array serves
+    writePrefix(this.#scratch, 0, msg.length, this.#ipc);
+    this.#conn.write(this.#scratch);
+    this.#conn.write(msg);
+  }
+
+  pause(): void {
+    this.#conn.pause();
+  }
+
+  resume(): void {
+    this.#conn.resume();
+  }
+
+  close(reason?: MqError): void {
+    this.#reason ??= reason;
+    this.#conn.close();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The contract every runtime backend (`runtime/deno.ts`, `runtime/bun.ts`,
+ * `runtime/node.ts`) fulfils, and the loader that picks one at run time
+ * without loading the others.
+ *
+ * @module
+ */
+import type { AcceptHandler, Connection } from "./transport.ts";
+
+/** Where a stream socket connects or binds. */
+export type SocketAddress =
+  | { readonly kind: "tcp"; readonly hostname: string; readonly port: number }
+  | { readonly kind: "unix"; readonly path: string };
+
+/** A bound socket as the backend reports it. */
+export interface BoundSocket {
+  /** The bound port (tcp) or 0 (unix). */
+  readonly port: number;
+  /** Stops accepting; resolves once the runtime released the socket. */
+  close(): Promise<void>;
+}
+
+/** The operations a runtime backend provides. Errors are raw runtime errors. */
+export interface SocketBackend {
+  /** The runtime's name, for diagnostics. */
+  readonly name: "deno" | "bun" | "node";
+  /** Opens a stream with TCP_NODELAY on. */
+  connect(address: SocketAddress): Promise<Connection>;
+  /** Binds and accepts streams, each with TCP_NODELAY on. */
+  listen(address: SocketAddress, onConnection: AcceptHandler): Promise<BoundSocket>;
+  /** Removes a file (a stale unix socket); resolves false if it did not exist. */
+  removeFile(path: string): Promise<boolean>;
+}
+
+/** Names accepted by `EDGEMQ_BACKEND` to force a backend (for parity tests). */
+export type BackendName = SocketBackend["name"];
+
+let chosen: Promise<SocketBackend> | undefined;
+const forced = new Map<BackendName, Promise<SocketBackend>>();
+
+/** Which runtime this is, by its own global. */
+export function runtimeName(): BackendName {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  if (typeof g.Deno === "object") return "deno";
+  if (typeof g.Bun === "object") return "bun";
+  return "node";
+}
+
+/**
+ * The backend of the running runtime (or the one named, which must be
+ * available here: node works everywhere through each runtime's `node:net`).
+ */
+export function loadBackend(name?: BackendName): Promise<SocketBackend> {
+  if (name === undefined) return chosen ??= importBackend(runtimeName());
+  let p = forced.get(name);
+  if (p === undefined) forced.set(name, p = importBackend(name));
+  return p;
+}
+
+async function importBackend(name: BackendName): Promise<SocketBackend> {
+  switch (name) {
+    case "deno":
+      return (await import("./runtime/deno.ts")).backend;
+    case "bun":
+      return (await import("./runtime/bun.ts")).backend;
+    case "node":
+      return (await import("./runtime/node.ts")).backend;
+  }
+}

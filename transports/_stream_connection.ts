@@ -1,0 +1,138 @@
+/**
+ * The runtime-neutral half of every stream connection: write coalescing,
+ * one flush in flight, backpressure bookkeeping, and the close protocol.
+ * Each runtime backend supplies a {@linkcode RawStream} and feeds events in.
+ *
+ * @module
+ */
+import type { Connection } from "./transport.ts";
+
+/** What a runtime backend must provide for one open stream. */
+export interface RawStream {
+  /** Writes every segment in order; calls `done` once the OS took them all or the stream died. */
+  send(segments: Uint8Array[], done: () => void): void;
+  /** Stops reading. */
+  pause(): void;
+  /** Resumes reading. */
+  resume(): void;
+  /** Closes the stream now; the backend later calls `ended`. */
+  close(): void;
+}
+
+/** Writes shorter than this are copied into the shared buffer; longer ones are queued by reference. */
+const COPY_LIMIT = 16 * 1024;
+/** Pending bytes at which a flush happens at once rather than on the next microtask. */
+const FLUSH_THRESHOLD = 64 * 1024;
+
+/** @internal A {@linkcode Connection} over a backend's {@linkcode RawStream}. */
+export class StreamConnection implements Connection {
+  onData: (chunk: Uint8Array) => void = () => {};
+  onDrain: () => void = () => {};
+  onClose: (err?: Error) => void = () => {};
+  readonly remote: string;
+  readonly closed: Promise<void>;
+
+  #raw: RawStream;
+  #buf = new Uint8Array(FLUSH_THRESHOLD);
+  #len = 0; // bytes of #buf in use
+  #queue: Uint8Array[] = []; // sealed segments waiting for the flush
+  #queued = 0; // bytes in #queue
+  #inFlight = 0; // bytes handed to the backend and not confirmed
+  #scheduled = false;
+  #isClosed = false;
+  #settle!: () => void;
+
+  constructor(raw: RawStream, remote: string) {
+    this.#raw = raw;
+    this.remote = remote;
+    this.closed = new Promise((resolve) => (this.#settle = resolve));
+  }
+
+  get buffered(): number {
+    return this.#len + this.#queued + this.#inFlight;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.#isClosed) return;
+    if (bytes.length >= COPY_LIMIT) {
+      this.#seal();
+      this.#queue.push(bytes);
+      this.#queued += bytes.length;
+    } else {
+      if (this.#len + bytes.length > this.#buf.length) this.#seal();
+      this.#buf.set(bytes, this.#len);
+      this.#len += bytes.length;
+    }
+    if (this.#len + this.#queued >= FLUSH_THRESHOLD) this.#flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#onMicrotask);
+    }
+  }
+
+  pause(): void {
+    if (!this.#isClosed) this.#raw.pause();
+  }
+
+  resume(): void {
+    if (!this.#isClosed) this.#raw.resume();
+  }
+
+  close(): void {
+    if (this.#isClosed) return;
+    this.#raw.close();
+  }
+
+  /** Backend entry: a chunk arrived. */
+  received(chunk: Uint8Array): void {
+    if (!this.#isClosed) this.onData(chunk);
+  }
+
+  /** Backend entry: the stream is gone (called once, after which no more I/O happens). */
+  ended(err?: Error): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#queue = [];
+    this.#len = this.#queued = this.#inFlight = 0;
+    this.#settle();
+    this.onClose(err);
+  }
+
+  #onMicrotask = (): void => {
+    this.#scheduled = false;
+    this.#flush();
+  };
+
+  /** Moves the used part of the shared buffer onto the queue as its own segment. */
+  #seal(): void {
+    if (this.#len === 0) return;
+    this.#queue.push(this.#buf.slice(0, this.#len));
+    this.#queued += this.#len;
+    this.#len = 0;
+  }
+
+  #flush(): void {
+    if (this.#inFlight > 0 || this.#isClosed) return; // #sent flushes the rest
+    this.#seal();
+    if (this.#queued === 0) return;
+    const segments = this.#queue;
+    this.#inFlight = this.#queued;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#raw.send(segments, this.#sent);
+  }
+
+  // The backend may confirm synchronously, inside #flush (and so inside a
+  // caller's write); the continuation always runs on a fresh microtask so
+  // that drain handlers never re-enter a write.
+  #sent = (): void => {
+    if (!this.#isClosed) queueMicrotask(this.#afterSend);
+  };
+
+  #afterSend = (): void => {
+    if (this.#isClosed) return;
+    this.#inFlight = 0;
+    if (this.#len + this.#queued > 0) this.#flush();
+    else this.onDrain();
+  };
+}

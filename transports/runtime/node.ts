@@ -1,0 +1,110 @@
+/**
+ * The Node backend, on `node:net`. Node buffers every write itself and says
+ * `false` above its high-water mark, so a send completes at once or on the
+ * next `drain`. Deno and Bun can run it too (for parity tests).
+ *
+ * @module
+ */
+import * as net from "node:net";
+import { unlink } from "node:fs/promises";
+import type { BoundSocket, SocketAddress, SocketBackend } from "../_backend.ts";
+import { type RawStream, StreamConnection } from "../_stream_connection.ts";
+import type { AcceptHandler, Connection } from "../transport.ts";
+
+class NodeStream implements RawStream {
+  #socket: net.Socket;
+  #done: (() => void) | undefined;
+  readonly connection: StreamConnection;
+
+  constructor(socket: net.Socket) {
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    const remote = socket.remoteAddress === undefined
+      ? "unix"
+      : `${socket.remoteAddress}:${socket.remotePort}`;
+    this.connection = new StreamConnection(this, remote);
+    socket.on("data", (chunk: Uint8Array) => this.connection.received(chunk));
+    socket.on("drain", () => this.#finish());
+    socket.on("error", () => {}); // 'close' follows with hadError
+    socket.on("close", (hadError: boolean) => {
+      this.connection.ended(hadError ? new Error("connection reset") : undefined);
+      this.#finish();
+    });
+  }
+
+  send(segments: Uint8Array[], done: () => void): void {
+    let ok = true;
+    if (segments.length > 1) this.#socket.cork();
+    for (const segment of segments) ok = this.#socket.write(segment);
+    if (segments.length > 1) this.#socket.uncork();
+    if (ok) done();
+    else this.#done = done;
+  }
+
+  #finish(): void {
+    const done = this.#done;
+    this.#done = undefined;
+    done?.();
+  }
+
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+function connect(address: SocketAddress): Promise<Connection> {
+  return new Promise((resolve, reject) => {
+    const socket = address.kind === "tcp"
+      ? net.connect({ host: address.hostname, port: address.port })
+      : net.connect({ path: address.path });
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(new NodeStream(socket).connection);
+    });
+  });
+}
+
+function listen(address: SocketAddress, onConnection: AcceptHandler): Promise<BoundSocket> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => onConnection(new NodeStream(socket).connection));
+    server.once("error", reject);
+    const ready = (): void => {
+      server.off("error", reject);
+      const bound = server.address();
+      resolve({
+        port: typeof bound === "object" && bound !== null ? bound.port : 0,
+        // server.close's callback waits for every accepted socket to end; the
+        // listener itself stops accepting at once, which is all we promise.
+        close: () => {
+          server.close();
+          return Promise.resolve();
+        },
+      });
+    };
+    if (address.kind === "tcp") {
+      server.listen({ host: address.hostname, port: address.port }, ready);
+    } else server.listen({ path: address.path }, ready);
+  });
+}
+
+async function removeFile(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return false;
+    throw e;
+  }
+}
+
+/** The Node socket backend. */
+export const backend: SocketBackend = { name: "node", connect, listen, removeFile };

@@ -1,0 +1,57 @@
+/**
+ * The byte-stream seam between edgemq's wire codecs and the runtimes' sockets.
+ * A transport dials or listens by URL and hands out {@linkcode Connection}s;
+ * it never knows which protocol runs over them.
+ *
+ * @module
+ */
+
+/**
+ * One open byte stream (TCP, unix socket, TLS). Writes are coalesced and
+ * flushed once per microtask; `buffered` reports what the OS has not yet taken.
+ */
+export interface Connection {
+  /**
+   * Queues bytes for sending. Small writes are copied into a shared buffer;
+   * large ones are queued by reference, so a caller must not change them
+   * afterwards. Writes after close are ignored.
+   */
+  write(bytes: Uint8Array): void;
+  /** Bytes queued here that the OS has not accepted yet. */
+  readonly buffered: number;
+  /** Stops delivering data (the OS then stops the peer: TCP flow control). */
+  pause(): void;
+  /** Delivers data again after {@linkcode Connection.pause}. */
+  resume(): void;
+  /** Closes at once, dropping anything still queued. Idempotent. */
+  close(): void;
+  /** Called with each chunk read; the chunk is the receiver's to keep. */
+  onData: (chunk: Uint8Array) => void;
+  /** Called after a flush once `buffered` is back to zero. */
+  onDrain: () => void;
+  /** Called once when the stream is gone, with the error if it failed. */
+  onClose: (err?: Error) => void;
+  /** Settles once the connection is fully closed and its I/O has stopped. */
+  readonly closed: Promise<void>;
+  /** The peer's address, for monitors and logs. */
+  readonly remote: string;
+}
+
+/** A bound endpoint that accepts connections until closed. */
+export interface Listener {
+  /** The bound URL, with the real port when port 0 was asked for. */
+  readonly url: string;
+  /** Stops accepting. Open connections are not affected. */
+  close(): Promise<void>;
+}
+
+/** What a transport needs to accept: one callback per new connection. */
+export type AcceptHandler = (conn: Connection) => void;
+
+/** A byte-stream transport for one URL scheme. */
+export interface Transport<E> {
+  /** Opens a connection to the endpoint. Rejects with an `MqError`. */
+  dial(endpoint: E): Promise<Connection>;
+  /** Binds the endpoint and accepts connections. Rejects with an `MqError`. */
+  listen(endpoint: E, onConnection: AcceptHandler): Promise<Listener>;
+}

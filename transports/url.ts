@@ -1,0 +1,101 @@
+/**
+ * Endpoint URLs as NNG and libzmq users write them: `tcp://host:port`,
+ * `tcp://*:port`, `tcp://[::1]:port`, `ipc:///abs/path`, `ipc://rel/path`,
+ * `inproc://name`. Parsed by hand because WHATWG `URL` mangles ipc paths and
+ * refuses some inproc names.
+ *
+ * @module
+ */
+import { invalid } from "../protocols/errors.ts";
+
+/** A parsed endpoint. */
+export type EndpointAddress =
+  | {
+    readonly scheme: "tcp";
+    /** Host name or address; `*` becomes "0.0.0.0" (listen only). IPv6 without brackets. */
+    readonly hostname: string;
+    readonly port: number;
+    /** The URL as given. */
+    readonly url: string;
+  }
+  | { readonly scheme: "ipc"; readonly path: string; readonly url: string }
+  | { readonly scheme: "inproc"; readonly name: string; readonly url: string };
+
+/** The schemes edgemq can use today. */
+export const SCHEMES = ["tcp", "ipc", "inproc"] as const;
+
+/**
+ * Parses an endpoint URL, throwing an `EINVAL` `MqError` that names what is wrong.
+ *
+ * @example Parse a tcp endpoint
+ * ```ts
+ * import { parseEndpoint } from "./url.ts";
+ * const ep = parseEndpoint("tcp://127.0.0.1:5555");
+ * console.log(ep.scheme === "tcp" && ep.port); // 5555
+ * ```
+ */
+export function parseEndpoint(url: string, mode: "dial" | "listen"): EndpointAddress {
+  if (typeof url !== "string") throw invalid(`endpoint URL must be a string, got ${typeof url}`);
+  const at = url.indexOf("://");
+  if (at <= 0) {
+    throw invalid(`endpoint URL "${url}" has no scheme (expected e.g. "tcp://host:port")`);
+  }
+  const scheme = url.slice(0, at);
+  const rest = url.slice(at + 3);
+  switch (scheme) {
+    case "tcp":
+      return { scheme, ...parseHostPort(url, rest, mode), url };
+    case "ipc":
+      if (rest === "") throw invalid(`ipc URL "${url}" has no path`);
+      if (rest.includes("\0")) throw invalid(`ipc URL "${url}" contains a NUL byte`);
+      return { scheme, path: rest, url };
+    case "inproc":
+      if (rest === "") throw invalid(`inproc URL "${url}" has no name`);
+      return { scheme, name: rest, url };
+    default:
+      throw invalid(
+        `endpoint URL "${url}" has unsupported scheme "${scheme}" (use ${SCHEMES.join(", ")})`,
+      );
+  }
+}
+
+function parseHostPort(
+  url: string,
+  rest: string,
+  mode: "dial" | "listen",
+): { hostname: string; port: number } {
+  let host: string;
+  let portText: string;
+  if (rest.startsWith("[")) {
+    const close = rest.indexOf("]");
+    if (close < 0 || rest[close + 1] !== ":") {
+      throw invalid(`tcp URL "${url}" has a malformed IPv6 address`);
+    }
+    host = rest.slice(1, close);
+    portText = rest.slice(close + 2);
+  } else {
+    const colon = rest.lastIndexOf(":");
+    if (colon < 0) throw invalid(`tcp URL "${url}" has no port`);
+    host = rest.slice(0, colon);
+    portText = rest.slice(colon + 1);
+    if (host.includes(":")) throw invalid(`tcp URL "${url}": put an IPv6 address in brackets`);
+  }
+  if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) {
+    throw invalid(`tcp URL "${url}" has an invalid port "${portText}"`);
+  }
+  const port = Number(portText);
+  if (mode === "dial") {
+    if (host === "" || host === "*") throw invalid(`tcp URL "${url}": cannot dial a wildcard host`);
+    if (port === 0) throw invalid(`tcp URL "${url}": cannot dial port 0`);
+  }
+  if (host === "" || host === "*") host = "0.0.0.0";
+  if (!/^[A-Za-z0-9._:%-]+$/.test(host)) {
+    throw invalid(`tcp URL "${url}" has an invalid host "${host}"`);
+  }
+  return { hostname: host, port };
+}
+
+/** Formats a tcp endpoint URL, bracketing IPv6 addresses. */
+export function tcpUrl(hostname: string, port: number): string {
+  return hostname.includes(":") ? `tcp://[${hostname}]:${port}` : `tcp://${hostname}:${port}`;
+}
