@@ -41,6 +41,8 @@ export class MqError extends Error {
   readonly code: ErrorCode;
 
   /**
+   * Creates an error.
+   *
    * @param code the stable code
    * @param message what went wrong and what to do
    * @param options the underlying cause, if any

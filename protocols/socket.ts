@@ -491,8 +491,7 @@ export class SocketCore<M, P> implements PatternHost {
     for (const w of this.#receivers.splice(0)) (w.cleanup(), w.reject(closed));
     // linger while every pipe is still up, then stop endpoints and pipes
     if (linger > 0) await this.#lingerFlush(linger);
-    const endpoints = [...this.#endpoints];
-    this.#endpoints.clear();
+    const endpoints = [...this.#endpoints]; // each close() removes itself
     this.#stop.abort();
     await Promise.all(endpoints.map((e) => e.close().catch(() => {})));
     for (const conn of this.#handshaking) conn.close();

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "../testing/test.ts";
 import assert from "node:assert/strict";
 import { type BackendName, runtimeName } from "./_backend.ts";
 import { tcpTransport } from "./tcp.ts";

@@ -30,7 +30,7 @@ export const SCHEMES = ["tcp", "ipc", "inproc"] as const;
  * @example Parse a tcp endpoint
  * ```ts
  * import { parseEndpoint } from "./url.ts";
- * const ep = parseEndpoint("tcp://127.0.0.1:5555");
+ * const ep = parseEndpoint("tcp://127.0.0.1:5555", "dial");
  * console.log(ep.scheme === "tcp" && ep.port); // 5555
  * ```
  */

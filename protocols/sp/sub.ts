@@ -82,8 +82,9 @@ class SubPattern implements Pattern<Uint8Array, SpPeer> {
  * await using sub = new Sub();
  * sub.subscribe("weather");
  * await pub.listen("inproc://sub-doc");
+ * const connected = sub.monitor.next("connected"); // listen for the event before it can happen
  * await sub.dial("inproc://sub-doc");
- * await sub.monitor.next("connected");
+ * await connected;
  * await pub.send("sports: 1-0");
  * await pub.send("weather: rain");
  * console.log(new TextDecoder().decode(await sub.recv())); // weather: rain
