@@ -26,3 +26,4 @@ export {
 } from "./protocols/monitor.ts";
 export type { SocketOptions } from "./protocols/options.ts";
 export type { RecvOptions, SendOptions, SocketEndpoint } from "./protocols/socket.ts";
+export * as zmq from "./protocols/zmtp/mod.ts";

@@ -244,18 +244,20 @@ export class SocketCore<M, P> implements PatternHost {
 
   async listen(url: string): Promise<SocketEndpoint> {
     const ep = this.#endpointFor(url, "listen");
+    let bound = ep.url; // the real URL (port 0 resolved) once listening
     let listener: Listener;
     switch (ep.scheme) {
       case "inproc":
         listener = this.#listenInproc(ep.name, ep.url);
         break;
       case "tcp":
-        listener = await tcpTransport().listen(ep, (c) => this.#accepted(c, ep.url, "tcp"));
+        listener = await tcpTransport().listen(ep, (c) => this.#accepted(c, bound, "tcp"));
         break;
       case "ipc":
-        listener = await ipcTransport().listen(ep, (c) => this.#accepted(c, ep.url, "ipc"));
+        listener = await ipcTransport().listen(ep, (c) => this.#accepted(c, bound, "ipc"));
         break;
     }
+    bound = listener.url;
     if (this.#closing) {
       await listener.close();
       throw this.#closedError();

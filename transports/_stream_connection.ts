@@ -85,7 +85,12 @@ export class StreamConnection implements Connection {
 
   /** Backend entry: a chunk arrived. */
   received(chunk: Uint8Array): void {
-    if (!this.#isClosed) this.onData(chunk);
+    if (this.#isClosed) return;
+    // Bun and Node hand out Buffers; users get plain Uint8Array views (no copy)
+    if (chunk.constructor !== Uint8Array) {
+      chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+    this.onData(chunk);
   }
 
   /** Backend entry: the stream is gone (called once, after which no more I/O happens). */

@@ -1,0 +1,30 @@
+/**
+ * The ZeroMQ-compatible sockets (ZMTP 3.x, NULL security). Each one `bind`s or `connect`s
+ * `tcp://`, `ipc://` or `inproc://` URLs and talks to libzmq 4.x, pyzmq, JeroMQ and zeromq.js
+ * peers. Messages are lists of frames.
+ *
+ * @example PUSH to PULL over tcp
+ * ```ts
+ * import { Pull, Push } from "./mod.ts";
+ * await using pull = new Pull();
+ * await using push = new Push();
+ * const { url } = await pull.bind("tcp://127.0.0.1:0");
+ * await push.connect(url);
+ * await push.send(["topic", "body"]);
+ * const [topic] = await pull.recv();
+ * console.log(new TextDecoder().decode(topic)); // topic
+ * ```
+ *
+ * @module
+ */
+export { Push } from "./push.ts";
+export { Pull } from "./pull.ts";
+export { Pair } from "./pair.ts";
+export { Dealer } from "./dealer.ts";
+export {
+  type Frames,
+  type ZmqMessage,
+  ZmqSocket,
+  type ZmqSocketOptions,
+  type ZmtpPeer,
+} from "./socket.ts";

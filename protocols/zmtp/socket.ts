@@ -1,0 +1,207 @@
+/**
+ * What every ZeroMQ-compatible socket has: `bind`/`connect`, multipart `send`/`recv`, async
+ * iteration, `close`, a monitor and counters; plus the ZMTP family (greeting, NULL handshake,
+ * `Socket-Type` check) that the socket core runs on each new connection.
+ *
+ * @module
+ */
+import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
+import { invalid, MqError } from "../errors.ts";
+import type { Monitor, SocketStats } from "../monitor.ts";
+import type { Pattern } from "../pattern.ts";
+import {
+  type Family,
+  type RecvOptions,
+  type SendOptions,
+  SocketCore,
+  type SocketEndpoint,
+} from "../socket.ts";
+import { refusePeerType, zmtpHandshake, type ZmtpPeer } from "./engine.ts";
+import type { SocketTypeName } from "./socket_types.ts";
+
+export type { ZmtpPeer } from "./engine.ts";
+
+/** A ZeroMQ message: one or more frames. */
+export type Frames = Uint8Array[];
+
+/** What `send` takes: a list of frames, or a single frame (strings are UTF-8 encoded). */
+export type ZmqMessage = readonly (Uint8Array | string)[] | Uint8Array | string;
+
+/** Options of every ZeroMQ socket. */
+export interface ZmqSocketOptions extends SocketOptions {
+  /**
+   * Largest frame accepted from a peer, in bytes, checked on the size field before anything is
+   * allocated; a peer that sends more is disconnected. -1 means no limit (libzmq's
+   * `ZMQ_MAXMSGSIZE` default).
+   * @default {-1}
+   */
+  readonly maxMsgSize?: number;
+  /**
+   * The routing id announced to peers as `Identity` (REQ, DEALER and ROUTER send it), 1 to 255
+   * bytes; ids starting with a zero byte are reserved for ROUTER's generated ids. Strings are
+   * UTF-8 encoded.
+   * @default {undefined} (an empty Identity)
+   */
+  readonly routingId?: Uint8Array | string;
+}
+
+const textEncoder = new TextEncoder();
+
+function frameBytes(frame: Uint8Array | string): Uint8Array {
+  if (frame instanceof Uint8Array) return frame;
+  if (typeof frame === "string") return textEncoder.encode(frame);
+  throw invalid(`a frame must be a Uint8Array or a string, got ${typeof frame}`);
+}
+
+/** Turns what `send` accepts into a list of frames; throws `EINVAL` on anything else. */
+export function toFrames(msg: ZmqMessage): Frames {
+  if (!Array.isArray(msg)) return [frameBytes(msg as Uint8Array | string)];
+  if (msg.length === 0) throw invalid("a message needs at least one frame");
+  return msg.map(frameBytes);
+}
+
+function checkRoutingId(value: Uint8Array | string | undefined): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const bytes = frameBytes(value);
+  if (bytes.length < 1 || bytes.length > 255) {
+    throw invalid(`option routingId must be 1 to 255 bytes, got ${bytes.length}`);
+  }
+  if (bytes[0] === 0) throw invalid("option routingId must not start with a zero byte");
+  return bytes;
+}
+
+function zmtpFamily(
+  socketType: SocketTypeName,
+  maxMsgSize: number,
+  routingId: Uint8Array | undefined,
+): Family<Frames, ZmtpPeer> {
+  const engine = routingId === undefined
+    ? { socketType, maxMsgSize }
+    : { socketType, maxMsgSize, routingId };
+  return {
+    name: "zmtp",
+    local: {
+      socketType,
+      identity: routingId ?? new Uint8Array(0),
+      minor: 1,
+      metadata: new Map(),
+    },
+    handshake: (conn) => zmtpHandshake(conn, engine),
+    refuse: (peer) => refusePeerType(socketType, peer.socketType),
+  };
+}
+
+/**
+ * The base of every ZeroMQ socket class. Create a concrete one (`zmq.Push`, `zmq.Dealer`, ...)
+ * rather than this.
+ *
+ * @example A PUSH and a PULL over tcp
+ * ```ts
+ * import { Pull, Push } from "./mod.ts";
+ * await using pull = new Pull();
+ * await using push = new Push();
+ * const { url } = await pull.bind("tcp://127.0.0.1:0");
+ * await push.connect(url);
+ * await push.send(["job", "1"]);
+ * console.log((await pull.recv()).length); // 2
+ * ```
+ */
+export class ZmqSocket implements AsyncIterable<Frames>, AsyncDisposable {
+  #core: SocketCore<Frames, ZmtpPeer>;
+
+  /**
+   * @param socketType the wire identity
+   * @param pattern the pattern's logic
+   * @param options the options, checked here
+   * @param extra the names of the pattern's own options
+   */
+  protected constructor(
+    socketType: SocketTypeName,
+    pattern: Pattern<Frames, ZmtpPeer>,
+    options: ZmqSocketOptions,
+    extra: readonly string[] = [],
+  ) {
+    const resolved = resolveSocketOptions(options, ["maxMsgSize", "routingId", ...extra]);
+    const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, 2 ** 31 - 1);
+    const routingId = checkRoutingId(options.routingId);
+    this.#core = new SocketCore(
+      zmtpFamily(socketType, maxMsgSize, routingId),
+      pattern,
+      resolved,
+      `zmq.${socketType} socket`,
+    );
+  }
+
+  /**
+   * Binds an address and accepts peers on it (`tcp://host:port`, `tcp://127.0.0.1:0`,
+   * `ipc:///path`, `inproc://name`). Rejects with `EADDRINUSE`, `EINVAL`, ...
+   */
+  bind(url: string): Promise<SocketEndpoint> {
+    return this.#core.listen(url);
+  }
+
+  /**
+   * Connects to an address, now or whenever it starts listening, and again after every
+   * disconnect (`reconnectIvl`, `reconnectIvlMax`). Resolves once connecting has started; a bad
+   * URL rejects with `EINVAL`.
+   */
+  connect(url: string): Promise<SocketEndpoint> {
+    return this.#core.dial(url);
+  }
+
+  /**
+   * Sends one message: a list of frames, or one frame (strings are UTF-8 encoded). Do not change
+   * the bytes afterwards.
+   */
+  send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
+    let frames: Frames;
+    try {
+      frames = toFrames(msg);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#core.send(frames, options);
+  }
+
+  /** Receives one message, all its frames. */
+  recv(options?: RecvOptions): Promise<Frames> {
+    return this.#core.recv(options);
+  }
+
+  /** Closes the socket: waits up to `linger` ms for queued messages to leave, then drops every peer. */
+  close(options?: { linger?: number }): Promise<void> {
+    return this.#core.close(options);
+  }
+
+  /** The socket's events (connections, disconnections, handshake and protocol errors). */
+  get monitor(): Monitor {
+    return this.#core.monitor;
+  }
+
+  /** The socket's counters. */
+  get stats(): Readonly<SocketStats> {
+    return this.#core.stats;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#core.isClosed;
+  }
+
+  /** Receives messages until the socket closes. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Frames> {
+    while (true) {
+      try {
+        yield await this.#core.recv();
+      } catch (e) {
+        if (e instanceof MqError && e.code === "ECLOSED") return;
+        throw e;
+      }
+    }
+  }
+
+  /** Closes the socket (for `await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
