@@ -28,3 +28,6 @@ export {
   type ZmqSocketOptions,
   type ZmtpPeer,
 } from "./socket.ts";
+export { Req, type ReqOptions } from "./req.ts";
+export { Rep } from "./rep.ts";
+export { Router, type RouterOptions } from "./router.ts";

@@ -1,0 +1,192 @@
+/**
+ * ROUTER (RFC 28, ZMTP `Socket-Type` "ROUTER"): talks to many REQ, DEALER and ROUTER peers and
+ * addresses each by its routing id. A received message comes with the sender's routing id as its
+ * first frame; a sent message's first frame names the peer it goes to (and is not sent).
+ *
+ * A peer's routing id is the `Identity` it announced in its READY, or, when that is empty, one
+ * the ROUTER makes up as libzmq does: five bytes, a zero byte then a 32-bit big-endian counter
+ * that starts at a random value. A peer announcing an `Identity` that another connected peer
+ * already has stays connected but anonymous: what it sends is dropped and nothing can reach it
+ * (libzmq's behaviour without `ZMQ_ROUTER_HANDOVER`).
+ *
+ * A message for an unknown peer, or for one at its high-water mark, is dropped silently, unless
+ * the `mandatory` option is set: then `send` rejects with `EHOSTUNREACH` for an unknown peer and
+ * waits while the peer is full (libzmq's `ZMQ_ROUTER_MANDATORY`).
+ *
+ * @module
+ */
+import { FairQueue } from "../_fq.ts";
+import { invalid, MqError } from "../errors.ts";
+import type { Pattern, PatternHost } from "../pattern.ts";
+import type { Pipe } from "../pipe.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+
+/** Options of a ROUTER socket. */
+export interface RouterOptions extends ZmqSocketOptions {
+  /**
+   * Reject `send` with `EHOSTUNREACH` when the routing id names no connected peer, and wait
+   * (instead of dropping) while the named peer is at its high-water mark.
+   * @default {false}
+   */
+  readonly mandatory?: boolean;
+}
+
+type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
+
+/** @internal Checks a boolean option; throws `EINVAL` naming it. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") {
+    throw invalid(`option ${name} must be a boolean, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A routing id as a map key (one char per byte). */
+function idKey(id: Uint8Array): string {
+  let key = "";
+  for (const b of id) key += String.fromCharCode(b);
+  return key;
+}
+
+// Routing ids and fair-queued receiving. `pipe.data` holds the pipe's routing id (undefined for
+// an anonymous pipe).
+class RouterCore {
+  readonly fq: FairQueue<Frames> = new FairQueue<Frames>();
+  #byId = new Map<string, ZmtpPipe>();
+  #nextId = Math.floor(Math.random() * 0x100000000);
+
+  /** Gives a new pipe its routing id; false if its `Identity` is taken (the pipe is anonymous). */
+  attach(pipe: ZmtpPipe): boolean {
+    let id = pipe.peer.identity;
+    if (id.length === 0) {
+      do {
+        id = new Uint8Array(5);
+        new DataView(id.buffer).setUint32(1, this.#nextId);
+        this.#nextId = (this.#nextId + 1) >>> 0;
+      } while (this.#byId.has(idKey(id)));
+    } else if (this.#byId.has(idKey(id))) {
+      return false;
+    }
+    pipe.data = id;
+    this.#byId.set(idKey(id), pipe);
+    this.fq.attach(pipe);
+    return true;
+  }
+
+  /** A pipe left. */
+  detach(pipe: ZmtpPipe): void {
+    const id = pipe.data;
+    if (id instanceof Uint8Array && this.#byId.get(idKey(id)) === pipe) {
+      this.#byId.delete(idKey(id));
+    }
+    this.fq.detach(pipe);
+  }
+
+  /** The pipe with this routing id, if connected. */
+  lookup(id: Uint8Array): ZmtpPipe | undefined {
+    return this.#byId.get(idKey(id));
+  }
+
+  /** True if the pipe has a routing id (was not refused one). */
+  routed(pipe: ZmtpPipe): boolean {
+    return pipe.data instanceof Uint8Array;
+  }
+}
+
+class RouterPattern implements Pattern<Frames, ZmtpPeer> {
+  #host!: PatternHost;
+  #core = new RouterCore();
+  #mandatory: boolean;
+
+  constructor(mandatory: boolean) {
+    this.#mandatory = mandatory;
+  }
+
+  bind(host: PatternHost): void {
+    this.#host = host;
+  }
+
+  attach(pipe: ZmtpPipe): undefined {
+    this.#core.attach(pipe);
+  }
+
+  detach(pipe: ZmtpPipe): void {
+    this.#core.detach(pipe);
+  }
+
+  readable(pipe: ZmtpPipe): void {
+    if (!this.#core.routed(pipe)) {
+      while (pipe.recv() !== undefined) this.#host.stats.dropped++;
+      return;
+    }
+    this.#core.fq.activated(pipe);
+    this.#host.wakeRecv();
+  }
+
+  writable(): void {
+    this.#host.wakeSend();
+  }
+
+  trySend(frames: Frames): boolean {
+    const [id, ...body] = frames;
+    const pipe = this.#core.lookup(id!);
+    if (pipe === undefined || pipe.isClosed) {
+      if (this.#mandatory) {
+        throw new MqError("EHOSTUNREACH", "zmq.Router: no connected peer has that routing id");
+      }
+      this.#host.stats.dropped++;
+      return true;
+    }
+    if (body.length === 0) {
+      // libzmq drops a message that is only a routing id
+      this.#host.stats.dropped++;
+      return true;
+    }
+    if (!pipe.writable) {
+      if (this.#mandatory) return false;
+      this.#host.stats.dropped++;
+      return true;
+    }
+    pipe.send(body);
+    this.#host.stats.txMsgs++;
+    return true;
+  }
+
+  tryRecv(): Frames | undefined {
+    const got = this.#core.fq.recv();
+    if (got === undefined) return undefined;
+    this.#host.stats.rxMsgs++;
+    return [got[1].data as Uint8Array, ...got[0]];
+  }
+}
+
+/**
+ * A ROUTER socket (libzmq's `ZMQ_ROUTER`).
+ *
+ * @example Answer a DEALER by its routing id
+ * ```ts
+ * import { Router } from "./router.ts";
+ * import { Dealer } from "./dealer.ts";
+ * await using router = new Router();
+ * await using dealer = new Dealer({ routingId: "worker-1" });
+ * await router.bind("inproc://zmq-router-doc");
+ * await dealer.connect("inproc://zmq-router-doc");
+ * await dealer.send("hello");
+ * const [id, body] = await router.recv();
+ * console.log(new TextDecoder().decode(id)); // worker-1
+ * await router.send([id!, "re: ", body!]);
+ * console.log((await dealer.recv()).length); // 2
+ * ```
+ */
+export class Router extends ZmqSocket {
+  /** Creates a ROUTER socket. */
+  constructor(options: RouterOptions = {}) {
+    super(
+      "ROUTER",
+      new RouterPattern(checkBoolean("mandatory", options.mandatory)),
+      options,
+      ["mandatory"],
+    );
+  }
+}
