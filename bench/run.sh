@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# bench/run.sh - edgemq's throughput and latency beside libzmq (C), NNG (C)
+# and zeromq.js (Node), all measured in this one invocation.
+#
+# It reproduces the method of ../shared/peers/run-anchors.sh (whose peer list
+# cannot take another peer without editing it) and runs every peer, ours
+# included, from one driver, so that all cells share the rounds and the
+# machine state:
+#   thr  PUSH -> PULL, N messages of S bytes; the receiver listens, the sender
+#        dials, both start at once; the receiver times first..last message:
+#        msgs/s = (N-1)/t, MB/s = msgs/s * S / 1e6 (payload only).
+#   lat  REQ <-> REP, warm-up min(1000, R/10) round trips, then R timed round
+#        trips at the REQ side: mean / p50 / p99 round-trip time in us.
+#   tcp:// and ipc:// = two processes; inproc:// = one process (C: two
+#   threads; JS: one event loop).  Each cell runs RUNS times, in rounds
+#   (round 1 of every cell, then round 2, ...); tables show median [min-max].
+# The peers' programs are used as they are: C sources compiled into a
+# temporary directory (nothing is written under the peers' tree except
+# node/node_modules by `npm install`), zeromq.js by its own script.
+#
+# Usage: bench/run.sh         (from anywhere; about 5 minutes on the 2-vCPU VM)
+# Env knobs:
+#   RUNS=3  SIZES="64 1024 65536"  KINDS="thr lat"  SCALE=1 (count multiplier)
+#   PEERS="zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun"
+#         also: edgemq-deno-await1 edgemq-bun-await1 (the sender awaits every
+#         send instead of every 256th)
+#   TRANSPORTS="tcp ipc inproc" (subset of each peer's own)
+#   TIMEOUT=20 (s per process)  SPIN=1|0 (a nice-19 busy loop keeps the vCPUs
+#   from halting; see the floor lines)  SANITY=1 (NNG <-> edgemq cross checks)
+#   PEERS_DIR=/work/shared/peers  NODE=node  DENO=... BUN=...  OUTDIR=bench/results
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-"64 1024 65536"}
+KINDS=${KINDS:-"thr lat"}
+SCALE=${SCALE:-1}
+PEERS=${PEERS:-"zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun"}
+TRANSPORTS=${TRANSPORTS:-"tcp ipc inproc"}
+TIMEOUT=${TIMEOUT:-20}
+SPIN=${SPIN:-1}
+SANITY=${SANITY:-1}
+PEERS_DIR=${PEERS_DIR:-$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd || echo /work/shared/peers)}
+NODE=${NODE:-node}
+DENO=${DENO:-$ROOT/node_modules/.bin/deno}
+BUN=${BUN:-$ROOT/node_modules/.bin/bun}
+OUTDIR=${OUTDIR:-$HERE/results}
+STAMP=$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUTDIR"
+RAW="$OUTDIR/bench-$STAMP.tsv"
+REPORT="$OUTDIR/bench-$STAMP.txt"
+WORK=$(mktemp -d -t edgemq-bench.XXXXXX)
+BUILD=$WORK/bin
+SPIN_PID=""
+trap '[ -n "$SPIN_PID" ] && kill "$SPIN_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+T_START=$(date +%s)
+
+log() { echo "$@" | tee -a "$REPORT"; }
+die() { echo "error: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- build ---
+[ -f "$PEERS_DIR/c/common.h" ] || die "peers not found in $PEERS_DIR (set PEERS_DIR)"
+mkdir -p "$BUILD"
+for prog in zmq_perf:-lzmq nng_perf:-lnng pipe_floor:; do
+  name=${prog%%:*} lib=${prog#*:}
+  gcc -O2 -Wall -Wextra -o "$BUILD/$name" "$PEERS_DIR/c/$name.c" $lib -lpthread ||
+    die "building $name failed (needs gcc, libzmq3-dev, libnng-dev)"
+done
+if [ ! -d "$PEERS_DIR/node/node_modules/zeromq" ]; then
+  (cd "$PEERS_DIR/node" && npm install --no-audit --no-fund >/dev/null 2>&1) ||
+    echo "warning: npm install in $PEERS_DIR/node failed; zmqjs-node will fail" >&2
+fi
+# compile our CLI once so that no measured process pays for it
+"$DENO" cache "$ROOT/bench/perf.ts" >/dev/null 2>&1 || die "deno cannot load bench/perf.ts"
+
+# ---------------------------------------------------------------- peers ---
+# peer_def <peer> -> P_DIR P_CMD P_ENV P_TRANSPORTS
+peer_def() {
+  P_ENV=""
+  case "$1" in
+    zmq)         P_DIR=$BUILD; P_CMD="./zmq_perf"; P_TRANSPORTS="tcp ipc inproc" ;;
+    nng)         P_DIR=$BUILD; P_CMD="./nng_perf"; P_TRANSPORTS="tcp ipc" ;;
+    nng-inproc)  P_DIR=$BUILD; P_CMD="./nng_perf"; P_TRANSPORTS="inproc" ;;
+    zmqjs-node)  P_DIR=$PEERS_DIR/node; P_CMD="$NODE zmqjs_perf.mjs"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-deno) P_DIR=$ROOT; P_CMD="$DENO run -A bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-bun)  P_DIR=$ROOT; P_CMD="$BUN bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-deno-await1) peer_def edgemq-deno; P_ENV="EDGEMQ_PERF_WINDOW=1" ;;
+    edgemq-bun-await1)  peer_def edgemq-bun; P_ENV="EDGEMQ_PERF_WINDOW=1" ;;
+    *) echo "unknown peer $1" >&2; return 1 ;;
+  esac
+  local keep="" t
+  for t in $P_TRANSPORTS; do case " $TRANSPORTS " in *" $t "*) keep="$keep $t" ;; esac; done
+  P_TRANSPORTS=$keep
+}
+
+# Counts for ~0.5-1.5 s of measured time per run; the peers' counts are those
+# of run-anchors.sh.  count_for <peer> <kind> <transport> <size>
+count_for() {
+  local n
+  case "$1/$2/$3/$4" in
+    zmq/thr/inproc/64)    n=6000000 ;;
+    zmq/thr/inproc/1024)  n=2000000 ;;
+    zmq/thr/inproc/65536) n=60000 ;;
+    zmq/thr/*/64)         n=2500000 ;;
+    zmq/thr/*/1024)       n=600000 ;;
+    zmq/thr/*/65536)      n=20000 ;;
+    zmq/lat/inproc/*)     n=15000 ;;
+    zmq/lat/*/65536)      n=5000 ;;
+    zmq/lat/*)            n=8000 ;;
+    nng*/thr/*)           n=20000 ;;
+    nng*/lat/*)           n=5000 ;;
+    zmqjs*/thr/*/64)      n=250000 ;;
+    zmqjs*/thr/*/1024)    n=200000 ;;
+    zmqjs*/thr/inproc/65536) n=40000 ;;
+    zmqjs*/thr/*/65536)   n=15000 ;;
+    zmqjs*/lat/inproc/*)  n=20000 ;;
+    zmqjs*/lat/*)         n=4000 ;;
+    edgemq*await1/thr/*/65536) n=25000 ;;
+    edgemq*await1/thr/*)  n=500000 ;;
+    edgemq*/thr/inproc/*) n=1500000 ;; # inproc hands the message object over: size does not matter
+    edgemq*/thr/*/64)     n=2000000 ;;
+    edgemq*/thr/*/1024)   n=800000 ;;
+    edgemq*/thr/*/65536)  n=25000 ;;
+    edgemq*/lat/inproc/*) n=60000 ;;
+    edgemq*/lat/*/65536)  n=4000 ;;
+    edgemq*/lat/*)        n=8000 ;;
+    *)                    n=10000 ;;
+  esac
+  awk -v n="$n" -v s="$SCALE" 'BEGIN { printf "%d", (n * s < 100 ? 100 : n * s) }'
+}
+
+# ----------------------------------------------------------- endpoints ---
+PORT=$((20000 + RANDOM % 30000))
+next_endpoint() { # <transport>
+  PORT=$((PORT + 1))
+  case "$1" in
+    tcp)
+      while [ -n "$(ss -Htln "sport = :$PORT" 2>/dev/null)" ]; do PORT=$((PORT + 1)); done
+      echo "tcp://127.0.0.1:$PORT" ;;
+    ipc) echo "ipc://$WORK/s$PORT.ipc" ;;
+    inproc) echo "inproc://bench$PORT" ;;
+  esac
+}
+
+# ----------------------------------------------------------- one run ---
+# run_once <dir> <env> <cmd> <kind> <transport> <size> <count>
+# prints the THR/LAT line of the measuring side, or FAIL <reason>
+run_once() {
+  local dir=$1 envs=$2 cmd=$3 kind=$4 tr=$5 size=$6 count=$7
+  local ep; ep=$(next_endpoint "$tr")
+  if [ "$tr" = inproc ]; then
+    (cd "$dir" && exec env $envs timeout "$TIMEOUT" $cmd "$kind" "$ep" "$size" "$count") \
+      >"$WORK/m.out" 2>"$WORK/m.err"
+    local rc=$? line
+    line=$(grep -E '^(THR|LAT) ' "$WORK/m.out" | tail -1)
+    if [ -n "$line" ]; then echo "$line"
+    else echo "FAIL rc=$rc $(head -c 120 "$WORK/m.err" | tr '\n' ' ')"; fi
+    return
+  fi
+  local srv_mode=lat-rep cli_mode=lat-req
+  [ "$kind" = thr ] && { srv_mode=thr-recv; cli_mode=thr-send; }
+  (cd "$dir" && exec env $envs timeout "$TIMEOUT" $cmd "$srv_mode" "$ep" "$size" "$count") \
+    >"$WORK/s.out" 2>"$WORK/s.err" &
+  local spid=$!
+  (cd "$dir" && exec env $envs timeout "$TIMEOUT" $cmd "$cli_mode" "$ep" "$size" "$count") \
+    >"$WORK/c.out" 2>"$WORK/c.err" &
+  local cpid=$!
+  local mpid=$cpid opid=$spid mout=$WORK/c.out
+  [ "$kind" = thr ] && { mpid=$spid; opid=$cpid; mout=$WORK/s.out; }
+  wait "$mpid"; local rc=$?
+  # the other end gets up to 1 s to finish on its own, then it is ended
+  local i=0
+  while kill -0 "$opid" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
+  kill "$opid" 2>/dev/null; wait "$opid" 2>/dev/null
+  local line; line=$(grep -E '^(THR|LAT) ' "$mout" | tail -1)
+  if [ -n "$line" ]; then echo "$line"; return; fi
+  local why
+  why=$(cat "$WORK/s.err" "$WORK/c.err" 2>/dev/null | grep -m1 -iE 'panic|error|fail' | head -c 120)
+  [ $rc -eq 124 ] && why="timeout(hang) $why"
+  echo "FAIL rc=$rc $why"
+}
+
+# ------------------------------------------------------------- stats ---
+stats() { # <values...> -> "median min max"
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "- - -"; exit }
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    print m, v[1], v[NR] }'
+}
+human() { # 3 significant digits with a k/M suffix
+  awk -v x="$1" 'BEGIN {
+    if (x == "-") { print "-"; exit }
+    if (x >= 1e6) printf "%.3gM", x / 1e6; else if (x >= 1e4) printf "%.3gk", x / 1e3;
+    else printf "%.0f", x }'
+}
+fmt1() { awk -v x="$1" 'BEGIN { if (x == "-") print "-"; else if (x >= 100) printf "%.0f", x; else printf "%.1f", x }'; }
+
+THR_ROWS=()
+LAT_ROWS=()
+NOTES=()
+declare -A VA VB VC FAILED MED
+
+one_run() { # <cell> <round>
+  local key=$1 round=$2 peer kind tr size
+  read -r peer kind tr size <<<"$key"
+  peer_def "$peer"
+  local count; count=$(count_for "$peer" "$kind" "$tr" "$size")
+  local line; line=$(run_once "$P_DIR" "$P_ENV" "$P_CMD" "$kind" "$tr" "$size" "$count")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$peer" "$kind" "$tr" "$size" "$count" "$round" "$line" >>"$RAW"
+  set -- $line
+  case "$1" in
+    THR) VA[$key]+="$2 "; VB[$key]+="$3 " ;;
+    LAT) VA[$key]+="$2 "; VB[$key]+="$3 "; VC[$key]+="$4 " ;;
+    *) FAILED[$key]="$line" ;;
+  esac
+  echo "  r$round $peer $kind $tr $size: $line" >&2
+}
+
+cell_row() { # <cell>: appends the summary row to THR_ROWS or LAT_ROWS
+  local peer kind tr size
+  read -r peer kind tr size <<<"$1"
+  local label; label=$(printf '%-11s %-6s %6s' "$peer" "$tr" "$size")
+  local a=(${VA[$1]:-}) b=(${VB[$1]:-}) c=(${VC[$1]:-}) why=${FAILED[$1]:-} row
+  if [ ${#a[@]} -eq 0 ]; then
+    row=$(printf '%s  %s' "$label" "${why:0:90}")
+  elif [ "$kind" = thr ]; then
+    local s1 s2; s1=($(stats "${a[@]}")); s2=($(stats "${b[@]}"))
+    MED[$1]=${s1[0]}
+    row=$(printf '%s %8s %-15s %7s %-13s' "$label" \
+      "$(human "${s1[0]}")" "[$(human "${s1[1]}")-$(human "${s1[2]}")]" \
+      "$(fmt1 "${s2[0]}")" "[$(fmt1 "${s2[1]}")-$(fmt1 "${s2[2]}")]")
+  else
+    local s1 s2 s3; s1=($(stats "${a[@]}")); s2=($(stats "${b[@]}")); s3=($(stats "${c[@]}"))
+    MED[$1]=${s1[0]}
+    row=$(printf '%s %6s %-12s %6s %-12s %6s %-12s' "$label" \
+      "$(fmt1 "${s1[0]}")" "[$(fmt1 "${s1[1]}")-$(fmt1 "${s1[2]}")]" \
+      "$(fmt1 "${s2[0]}")" "[$(fmt1 "${s2[1]}")-$(fmt1 "${s2[2]}")]" \
+      "$(fmt1 "${s3[0]}")" "[$(fmt1 "${s3[1]}")-$(fmt1 "${s3[2]}")]")
+  fi
+  if [ ${#a[@]} -gt 0 ] && [ -n "$why" ]; then row="$row (only ${#a[@]} runs; then ${why:0:50})"; fi
+  if [ "$kind" = thr ]; then THR_ROWS+=("$row"); else LAT_ROWS+=("$row"); fi
+}
+
+# ------------------------------------------------------------ header ---
+{
+  echo "# edgemq bench $STAMP (method of peers/run-anchors.sh; all peers in this run)"
+  echo "# host: $(nproc) cpu ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
+  echo "# libzmq $(dpkg-query -W -f='${Version}' libzmq5 2>/dev/null), nng $(dpkg-query -W -f='${Version}' libnng1 2>/dev/null), zeromq.js $(sed -n 's/^ *"version": "\(.*\)",/\1/p' "$PEERS_DIR/node/node_modules/zeromq/package.json" 2>/dev/null) (bundled libzmq $(cd "$PEERS_DIR/node" && $NODE -e 'console.log(require("zeromq").version)' 2>/dev/null))"
+  echo "# node $($NODE --version 2>/dev/null), deno $("$DENO" --version 2>/dev/null | head -1 | cut -d' ' -f2), bun $("$BUN" --version 2>/dev/null); edgemq $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- protocols transports mod.ts 2>/dev/null || echo '+local changes')"
+  echo "# loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg); RUNS=$RUNS SCALE=$SCALE SPIN=$SPIN"
+} | tee "$REPORT"
+printf 'peer\tkind\ttransport\tsize\tcount\trun\tresult\n' >"$RAW"
+
+# machine floor: 1-byte pipe ping-pong between two processes, unpinned and
+# both pinned to one CPU (the gap is the cost of cross-CPU wake-ups)
+FL=(); FP=()
+for ((r = 1; r <= RUNS; r++)); do
+  FL+=("$("$BUILD/pipe_floor" 10000 | awk '{print $2}')")
+  FP+=("$(taskset -c 0 "$BUILD/pipe_floor" 10000 2>/dev/null | awk '{print $2}')")
+done
+fl=($(stats "${FL[@]}")); fp=($(stats "${FP[@]}"))
+log "# floor: pipe ping-pong RTT between 2 processes: $(fmt1 "${fl[0]}") us [$(fmt1 "${fl[1]}")-$(fmt1 "${fl[2]}")] unpinned, $(fmt1 "${fp[0]}") us [$(fmt1 "${fp[1]}")-$(fmt1 "${fp[2]}")] both on cpu0"
+if [ "$SPIN" = 1 ]; then
+  nice -n 19 sh -c 'while :; do :; done' &
+  SPIN_PID=$!
+  sleep 0.2
+  FS=()
+  for ((r = 1; r <= RUNS; r++)); do FS+=("$("$BUILD/pipe_floor" 10000 | awk '{print $2}')"); done
+  fs=($(stats "${FS[@]}"))
+  log "# floor with SPIN=1: $(fmt1 "${fs[0]}") us [$(fmt1 "${fs[1]}")-$(fmt1 "${fs[2]}")] unpinned"
+fi
+
+# ------------------------------------------------------------- cells ---
+CELLS=()
+for peer in $PEERS; do
+  peer_def "$peer" || continue
+  for kind in $KINDS; do
+    for tr in $P_TRANSPORTS; do
+      for size in $SIZES; do CELLS+=("$peer $kind $tr $size"); done
+    done
+  done
+done
+for ((round = 1; round <= RUNS; round++)); do
+  for cell in "${CELLS[@]}"; do
+    [ -n "${FAILED[$cell]:-}" ] && continue # a failed cell is not retried
+    one_run "$cell" "$round"
+  done
+done
+for kind in $KINDS; do
+  for peer in $PEERS; do
+    peer_def "$peer" 2>/dev/null || continue
+    for tr in $P_TRANSPORTS; do
+      for size in $SIZES; do cell_row "$peer $kind $tr $size"; done
+    done
+  done
+done
+
+# ------------------------------------------------- ratios to the peers ---
+# median of edgemq / median of the peer: msgs/s (above 1 = edgemq faster) and
+# mean RTT (below 1 = edgemq faster)
+ratio() { # <ours cell> <their cell>
+  local a=${MED[$1]:-} b=${MED[$2]:-}
+  if [ -z "$a" ] || [ -z "$b" ]; then echo "-"; return; fi
+  awk -v a="$a" -v b="$b" 'BEGIN { r = a / b; if (r >= 10) printf "%.0f", r; else if (r >= 1) printf "%.2g", r; else printf "%.2f", r }'
+}
+RATIO_ROWS=()
+for kind in $KINDS; do
+  for ours in edgemq-deno edgemq-bun; do
+    case " $PEERS " in *" $ours "*) ;; *) continue ;; esac
+    for tr in $TRANSPORTS; do
+      for size in $SIZES; do
+        nng=nng; [ "$tr" = inproc ] && nng=nng-inproc
+        RATIO_ROWS+=("$(printf '%-4s %-11s %-6s %6s %10s %8s %8s' "$kind" "$ours" "$tr" "$size" \
+          "$(ratio "$ours $kind $tr $size" "zmqjs-node $kind $tr $size")" \
+          "$(ratio "$ours $kind $tr $size" "$nng $kind $tr $size")" \
+          "$(ratio "$ours $kind $tr $size" "zmq $kind $tr $size")")")
+      done
+    done
+  done
+done
+
+# ------------------------------------------------- cross-peer sanity ---
+if [ "$SANITY" = 1 ]; then
+  ep=$(next_endpoint tcp)
+  (cd "$ROOT" && exec timeout 20 "$DENO" run -A bench/perf.ts thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
+  xp=$!
+  (cd "$BUILD" && exec timeout 20 ./nng_perf thr-send "$ep" 64 20000) >/dev/null 2>&1
+  wait $xp
+  x1=$(grep '^THR' "$WORK/x.out" || echo "FAIL $(head -c 100 "$WORK/x.out")")
+  ep=$(next_endpoint ipc)
+  (cd "$BUILD" && exec timeout 20 ./nng_perf thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
+  xp=$!
+  (cd "$ROOT" && exec timeout 20 "$BUN" bench/perf.ts thr-send "$ep" 64 20000) >/dev/null 2>&1
+  wait $xp
+  x2=$(grep '^THR' "$WORK/x.out" || echo "FAIL $(head -c 100 "$WORK/x.out")")
+  ep=$(next_endpoint tcp)
+  (cd "$ROOT" && exec timeout 20 "$BUN" bench/perf.ts lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
+  xp=$!
+  x3=$( (cd "$BUILD" && timeout 20 ./nng_perf lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
+  kill $xp 2>/dev/null; wait $xp 2>/dev/null
+  ep=$(next_endpoint tcp)
+  (cd "$BUILD" && exec timeout 20 ./nng_perf lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
+  xp=$!
+  x4=$( (cd "$ROOT" && timeout 20 "$DENO" run -A bench/perf.ts lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
+  kill $xp 2>/dev/null; wait $xp 2>/dev/null
+  NOTES+=("sanity NNG C PUSH -> edgemq-deno PULL, tcp 64B x20000:  $x1")
+  NOTES+=("sanity edgemq-bun PUSH -> NNG C PULL, ipc 64B x20000:   $x2")
+  NOTES+=("sanity NNG C REQ -> edgemq-bun REP, tcp 64B x2000:      $x3")
+  NOTES+=("sanity edgemq-deno REQ -> NNG C REP, tcp 64B x2000:     $x4")
+fi
+
+# ------------------------------------------------------------ report ---
+{
+  echo
+  echo "== Throughput PUSH->PULL: msgs/s and MB/s (1e6 B), median of $RUNS [min-max]"
+  printf '%-11s %-6s %6s %8s %-15s %7s %s\n' peer trans size msgs/s "[min-max]" MB/s "[min-max]"
+  for row in "${THR_ROWS[@]}"; do echo "$row"; done
+  echo
+  echo "== Latency REQ<->REP round trip in us (one-way ~ RTT/2), median of $RUNS [min-max]"
+  printf '%-11s %-6s %6s %6s %-12s %6s %-12s %6s %s\n' peer trans size mean "[min-max]" p50 "[min-max]" p99 "[min-max]"
+  for row in "${LAT_ROWS[@]}"; do echo "$row"; done
+  echo
+  echo "== edgemq / peer, medians of this run (thr: msgs/s, >1 = edgemq faster; lat: mean RTT, <1 = edgemq faster)"
+  printf '%-4s %-11s %-6s %6s %10s %8s %8s\n' kind ours trans size /zmqjs-node /nng /libzmq
+  for row in "${RATIO_ROWS[@]}"; do echo "$row"; done
+  echo
+  for n in "${NOTES[@]}"; do echo "# $n"; done
+  echo "# loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg); total $(($(date +%s) - T_START)) s"
+  echo "# raw runs: $RAW"
+} | tee -a "$REPORT"

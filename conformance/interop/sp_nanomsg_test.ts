@@ -1,0 +1,122 @@
+/**
+ * Live interop of edgemq's SP sockets with nanomsg 1.1.5 through `nanocat`:
+ * every protocol it has (req, rep, push, pull, pub, sub, pair0; nanomsg has
+ * no pair1), edgemq listening and dialing, over tcp and ipc, checking the
+ * message bytes at both ends.
+ * Requirement ids: `rfc/sp-interop.md`; the case bodies are in `_peers.ts`,
+ * shared with the nngcat suite. Without nanocat the cases are SKIPPED (and
+ * fail when CI=true).
+ *
+ * @module
+ */
+import { describe, test, type TestOptions } from "../../testing/test.ts";
+import {
+  BURST,
+  burstToPeerPull,
+  CASE_OPTIONS,
+  largeFromPeerPush,
+  largeToPeerPull,
+  NANOCAT,
+  ON_DENO,
+  pairBothWays,
+  peerGroupOptions,
+  peerPubToSub,
+  peerPushToPull,
+  peerReqToRep,
+  pubToPeerSub,
+  pushToPeerPull,
+  reconnectAfterPeerRestart,
+  reqToPeerRep,
+  type Side,
+  type Transport,
+} from "./_peers.ts";
+
+const TRANSPORTS: [Transport, string][] = [
+  ["tcp", "[SP-INTEROP-TCP-1]"],
+  ["ipc", "[SP-INTEROP-IPC-1]"],
+];
+const SIDES: [Side, string][] = [
+  ["edgemq listens", "[SP-INTEROP-ROLE-1]"],
+  ["edgemq dials", "[SP-INTEROP-ROLE-2]"],
+];
+
+/**
+ * Known bug (Deno backend): a dialed connection can drop the bytes the peer
+ * sends right after connecting (its SP header), so the handshake hangs until
+ * handshakeTimeout. It hits whichever dial case finds its peer quick enough.
+ */
+const DENO_DIAL_BUG = "bug: on Deno a dialed connection can lose the peer's SP header " +
+  "(DenoStream reads before the handshake installs onData)";
+
+function options(side: Side): TestOptions {
+  return ON_DENO && side === "edgemq dials"
+    ? { ...CASE_OPTIONS, todo: DENO_DIAL_BUG }
+    : CASE_OPTIONS;
+}
+
+describe("sp interop with nanocat (nanomsg 1.1.5)", peerGroupOptions("nanocat"), () => {
+  for (const [transport, tid] of TRANSPORTS) {
+    for (const [side, rid] of SIDES) {
+      const where = `over ${transport}, ${side} ${tid} ${rid}`;
+      const opts = options(side);
+      test(
+        `REQ(edgemq) → REP(nanocat) ${where} [SP-INTEROP-REQREP-1]`,
+        opts,
+        () => reqToPeerRep(NANOCAT, transport, side),
+      );
+      test(
+        `REQ(nanocat) → REP(edgemq) ${where} [SP-INTEROP-REQREP-2]`,
+        opts,
+        () => peerReqToRep(NANOCAT, transport, side),
+      );
+      test(
+        `PUSH(edgemq) → PULL(nanocat) ${where} [SP-INTEROP-PIPELINE-1]`,
+        opts,
+        () => pushToPeerPull(NANOCAT, transport, side),
+      );
+      test(
+        `PUSH(nanocat) → PULL(edgemq) ${where} [SP-INTEROP-PIPELINE-2]`,
+        opts,
+        () => peerPushToPull(NANOCAT, transport, side),
+      );
+      test(
+        `PUB(edgemq) → SUB(nanocat) filtering ${where} [SP-INTEROP-PUBSUB-1]`,
+        opts,
+        () => pubToPeerSub(NANOCAT, transport, side),
+      );
+      test(
+        `PUB(nanocat) → SUB(edgemq) filtering ${where} [SP-INTEROP-PUBSUB-2]`,
+        opts,
+        () => peerPubToSub(NANOCAT, transport, side),
+      );
+      test(
+        `PAIR0(edgemq) ⇄ PAIR0(nanocat) both ways ${where} [SP-INTEROP-PAIR-1]`,
+        opts,
+        () => pairBothWays(NANOCAT, transport, side, "pair0"),
+      );
+    }
+    // one large message and a burst each way, and a restart of the peer
+    const [side, rid] = SIDES[0]!;
+    const where = `over ${transport}, ${side} ${tid} ${rid}`;
+    test(
+      `PUSH(edgemq) → PULL(nanocat) 300 KiB ${where} [SP-INTEROP-LARGE-1]`,
+      CASE_OPTIONS,
+      () => largeToPeerPull(NANOCAT, transport, side),
+    );
+    test(
+      `PUSH(nanocat) → PULL(edgemq) 300 KiB ${where} [SP-INTEROP-LARGE-2]`,
+      CASE_OPTIONS,
+      () => largeFromPeerPush(NANOCAT, transport, side),
+    );
+    test(
+      `PUSH(edgemq) → PULL(nanocat) ${BURST} in order ${where} [SP-INTEROP-BURST-1]`,
+      CASE_OPTIONS,
+      () => burstToPeerPull(NANOCAT, transport, side),
+    );
+    test(
+      `REQ(edgemq) redials a REP(nanocat) that restarts, over ${transport} ${tid} [SP-INTEROP-RECONNECT-1]`,
+      options("edgemq dials"),
+      () => reconnectAfterPeerRestart(NANOCAT, transport),
+    );
+  }
+});
