@@ -150,7 +150,7 @@ test("sp reconnect keeps reconnectIvl when reconnectIvlMax is 0, with jitter of 
     assert.ok(delays.every((d) => d === 40), `delays ${delays}`);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     // 40 ms ± 25 % is 30..50 ms; allow for timer and connect slack
-    for (const g of gaps) assert.ok(g >= 25 && g <= 150, `gaps ${gaps}`);
+    for (const g of gaps) assert.ok(g >= 25 && g <= 400, `gaps ${gaps}`);
   } finally {
     await push.close();
   }
@@ -317,7 +317,7 @@ async function stuckPush() {
 }
 
 test("sp close with linger 0 returns at once; a finite linger bounds the wait [SP-SOCK-7]", async () => {
-  for (const [linger, min, max] of [[0, 0, 100], [150, 100, 1000]] as const) {
+  for (const [linger, min, max] of [[0, 0, 300], [150, 100, 1000]] as const) {
     const { listener, push } = await stuckPush();
     try {
       const start = Date.now();
