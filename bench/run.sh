@@ -21,9 +21,9 @@
 # Usage: bench/run.sh         (from anywhere; about 5 minutes on the 2-vCPU VM)
 # Env knobs:
 #   RUNS=3  SIZES="64 1024 65536"  KINDS="thr lat"  SCALE=1 (count multiplier)
-#   PEERS="zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun"
-#         also: edgemq-deno-await1 edgemq-bun-await1 (the sender awaits every
-#         send instead of every 256th)
+#   PEERS="zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-deno-await1
+#          edgemq-bun-await1"   (the -await1 variants: thr over tcp and ipc with
+#          a sender that awaits every send instead of every 256th)
 #   TRANSPORTS="tcp ipc inproc" (subset of each peer's own)
 #   TIMEOUT=20 (s per process)  SPIN=1|0 (a nice-19 busy loop keeps the vCPUs
 #   from halting; see the floor lines)  SANITY=1 (NNG <-> edgemq cross checks)
@@ -36,7 +36,7 @@ RUNS=${RUNS:-3}
 SIZES=${SIZES:-"64 1024 65536"}
 KINDS=${KINDS:-"thr lat"}
 SCALE=${SCALE:-1}
-PEERS=${PEERS:-"zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun"}
+PEERS=${PEERS:-"zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-deno-await1 edgemq-bun-await1"}
 TRANSPORTS=${TRANSPORTS:-"tcp ipc inproc"}
 TIMEOUT=${TIMEOUT:-20}
 SPIN=${SPIN:-1}
@@ -75,9 +75,9 @@ fi
 "$DENO" cache "$ROOT/bench/perf.ts" >/dev/null 2>&1 || die "deno cannot load bench/perf.ts"
 
 # ---------------------------------------------------------------- peers ---
-# peer_def <peer> -> P_DIR P_CMD P_ENV P_TRANSPORTS
+# peer_def <peer> -> P_DIR P_CMD P_ENV P_TRANSPORTS P_KINDS
 peer_def() {
-  P_ENV=""
+  P_ENV="" P_KINDS="thr lat"
   case "$1" in
     zmq)         P_DIR=$BUILD; P_CMD="./zmq_perf"; P_TRANSPORTS="tcp ipc inproc" ;;
     nng)         P_DIR=$BUILD; P_CMD="./nng_perf"; P_TRANSPORTS="tcp ipc" ;;
@@ -85,8 +85,9 @@ peer_def() {
     zmqjs-node)  P_DIR=$PEERS_DIR/node; P_CMD="$NODE zmqjs_perf.mjs"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-deno) P_DIR=$ROOT; P_CMD="$DENO run -A bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-bun)  P_DIR=$ROOT; P_CMD="$BUN bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
-    edgemq-deno-await1) peer_def edgemq-deno; P_ENV="EDGEMQ_PERF_WINDOW=1" ;;
-    edgemq-bun-await1)  peer_def edgemq-bun; P_ENV="EDGEMQ_PERF_WINDOW=1" ;;
+    edgemq-*-await1)
+      peer_def "${1%-await1}"
+      P_ENV="EDGEMQ_PERF_WINDOW=1" P_KINDS="thr" P_TRANSPORTS="tcp ipc" ;;
     *) echo "unknown peer $1" >&2; return 1 ;;
   esac
   local keep="" t
@@ -117,7 +118,7 @@ count_for() {
     zmqjs*/lat/inproc/*)  n=20000 ;;
     zmqjs*/lat/*)         n=4000 ;;
     edgemq*await1/thr/*/65536) n=25000 ;;
-    edgemq*await1/thr/*)  n=500000 ;;
+    edgemq*await1/thr/*)  n=300000 ;;
     edgemq*/thr/inproc/*) n=1500000 ;; # inproc hands the message object over: size does not matter
     edgemq*/thr/*/64)     n=2000000 ;;
     edgemq*/thr/*/1024)   n=800000 ;;
@@ -220,7 +221,7 @@ one_run() { # <cell> <round>
 cell_row() { # <cell>: appends the summary row to THR_ROWS or LAT_ROWS
   local peer kind tr size
   read -r peer kind tr size <<<"$1"
-  local label; label=$(printf '%-11s %-6s %6s' "$peer" "$tr" "$size")
+  local label; label=$(printf '%-*s %-6s %6s' "$PEER_W" "$peer" "$tr" "$size")
   local a=(${VA[$1]:-}) b=(${VB[$1]:-}) c=(${VC[$1]:-}) why=${FAILED[$1]:-} row
   if [ ${#a[@]} -eq 0 ]; then
     row=$(printf '%s  %s' "$label" "${why:0:90}")
@@ -273,9 +274,12 @@ fi
 
 # ------------------------------------------------------------- cells ---
 CELLS=()
+PEER_W=11
+for peer in $PEERS; do [ ${#peer} -gt $PEER_W ] && PEER_W=${#peer}; done
 for peer in $PEERS; do
   peer_def "$peer" || continue
   for kind in $KINDS; do
+    case " $P_KINDS " in *" $kind "*) ;; *) continue ;; esac
     for tr in $P_TRANSPORTS; do
       for size in $SIZES; do CELLS+=("$peer $kind $tr $size"); done
     done
@@ -290,6 +294,7 @@ done
 for kind in $KINDS; do
   for peer in $PEERS; do
     peer_def "$peer" 2>/dev/null || continue
+    case " $P_KINDS " in *" $kind "*) ;; *) continue ;; esac
     for tr in $P_TRANSPORTS; do
       for size in $SIZES; do cell_row "$peer $kind $tr $size"; done
     done
@@ -306,12 +311,14 @@ ratio() { # <ours cell> <their cell>
 }
 RATIO_ROWS=()
 for kind in $KINDS; do
-  for ours in edgemq-deno edgemq-bun; do
-    case " $PEERS " in *" $ours "*) ;; *) continue ;; esac
-    for tr in $TRANSPORTS; do
+  for ours in $PEERS; do
+    case $ours in edgemq-*) ;; *) continue ;; esac
+    peer_def "$ours"
+    case " $P_KINDS " in *" $kind "*) ;; *) continue ;; esac
+    for tr in $P_TRANSPORTS; do
       for size in $SIZES; do
         nng=nng; [ "$tr" = inproc ] && nng=nng-inproc
-        RATIO_ROWS+=("$(printf '%-4s %-11s %-6s %6s %10s %8s %8s' "$kind" "$ours" "$tr" "$size" \
+        RATIO_ROWS+=("$(printf '%-4s %-*s %-6s %6s %11s %8s %8s' "$kind" "$PEER_W" "$ours" "$tr" "$size" \
           "$(ratio "$ours $kind $tr $size" "zmqjs-node $kind $tr $size")" \
           "$(ratio "$ours $kind $tr $size" "$nng $kind $tr $size")" \
           "$(ratio "$ours $kind $tr $size" "zmq $kind $tr $size")")")
@@ -354,15 +361,15 @@ fi
 {
   echo
   echo "== Throughput PUSH->PULL: msgs/s and MB/s (1e6 B), median of $RUNS [min-max]"
-  printf '%-11s %-6s %6s %8s %-15s %7s %s\n' peer trans size msgs/s "[min-max]" MB/s "[min-max]"
+  printf '%-*s %-6s %6s %8s %-15s %7s %s\n' "$PEER_W" peer trans size msgs/s "[min-max]" MB/s "[min-max]"
   for row in "${THR_ROWS[@]}"; do echo "$row"; done
   echo
   echo "== Latency REQ<->REP round trip in us (one-way ~ RTT/2), median of $RUNS [min-max]"
-  printf '%-11s %-6s %6s %6s %-12s %6s %-12s %6s %s\n' peer trans size mean "[min-max]" p50 "[min-max]" p99 "[min-max]"
+  printf '%-*s %-6s %6s %6s %-12s %6s %-12s %6s %s\n' "$PEER_W" peer trans size mean "[min-max]" p50 "[min-max]" p99 "[min-max]"
   for row in "${LAT_ROWS[@]}"; do echo "$row"; done
   echo
   echo "== edgemq / peer, medians of this run (thr: msgs/s, >1 = edgemq faster; lat: mean RTT, <1 = edgemq faster)"
-  printf '%-4s %-11s %-6s %6s %10s %8s %8s\n' kind ours trans size /zmqjs-node /nng /libzmq
+  printf '%-4s %-*s %-6s %6s %11s %8s %8s\n' kind "$PEER_W" ours trans size /zmqjs-node /nng /libzmq
   for row in "${RATIO_ROWS[@]}"; do echo "$row"; done
   echo
   for n in "${NOTES[@]}"; do echo "# $n"; done
