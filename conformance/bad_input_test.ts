@@ -180,9 +180,7 @@ test("a peer that never finishes its header is dropped after handshakeTimeout [S
   });
 });
 
-test("the monitor says that the handshake timed out [SP-TCP-15]", {
-  todo: "bug: a handshake timeout is reported as 'connection closed during the SP header exchange'",
-}, async () => {
+test("the monitor says that the handshake timed out [SP-TCP-15]", async () => {
   await withGoodPeer({ handshakeTimeout: 50 }, async (url, rep) => {
     const failed = rep.monitor.next("handshake-failed");
     const peer = await RawPeer.dial(url, null);

@@ -166,9 +166,6 @@ test("inproc: a dialer of the wrong protocol gets no pipe and says why [SP-INPRO
 
 test(
   "inproc: the listener refuses a wrong-protocol dialer too, and the dialer does not spin [SP-INPROC-2]",
-  {
-    todo: "bug: inproc listeners skip the peer check, and a refused inproc dialer retries at once",
-  },
   async () => {
     const pull = new sp.Pull();
     const req = new sp.Req({ reconnectIvl: 50 });
@@ -194,9 +191,7 @@ test(
   },
 );
 
-test("inproc: a wrong-protocol dialer never takes a message meant for a real peer [SP-INPROC-2]", {
-  todo: "bug: the inproc listener attaches the refused pipe and sends into it (message lost)",
-}, async () => {
+test("inproc: a wrong-protocol dialer never takes a message meant for a real peer [SP-INPROC-2]", async () => {
   const push = new sp.Push();
   const wrong = new sp.Rep({ reconnectIvl: 1000 });
   const pull = new sp.Pull();

@@ -303,6 +303,14 @@ export class SocketCore<M, P> implements PatternHost {
     const stop = inprocListen(name, {
       family: this.#family.name,
       local: this.#family.local,
+      refuse: (peer) => {
+        const refusal = this.#family.refuse(peer as P);
+        if (refusal !== undefined) {
+          this.stats.protocolErrors++;
+          this.monitor.emit({ type: "handshake-failed", url, remote: url, reason: refusal });
+        }
+        return refusal;
+      },
       accept: (stream, peer) =>
         this.#attach(stream as MessageStream<M>, peer as P, url, "accepted"),
     });
@@ -325,7 +333,11 @@ export class SocketCore<M, P> implements PatternHost {
     side: "accepted" | "connected",
   ): Promise<Pipe<M, P> | undefined> {
     this.#handshaking.add(conn);
-    const cancel = this.setTimer(this.options.handshakeTimeout, () => conn.close());
+    let timedOut = false;
+    const cancel = this.setTimer(this.options.handshakeTimeout, () => {
+      timedOut = true;
+      conn.close();
+    });
     try {
       const { stream, peer } = await this.#family.handshake(conn, scheme);
       const refusal = this.#family.refuse(peer);
@@ -339,9 +351,16 @@ export class SocketCore<M, P> implements PatternHost {
       }
       return this.#attach(stream, peer, url, side);
     } catch (e) {
-      const reason = e instanceof MqError
+      if (this.#closing) { // our own close interrupted it: not the peer's fault
+        conn.close();
+        await conn.closed;
+        return undefined;
+      }
+      const reason = timedOut
+        ? `handshake timed out after ${this.options.handshakeTimeout} ms`
+        : e instanceof MqError
         ? e.message
-        : `handshake timed out or connection lost (${String(e)})`;
+        : `handshake failed: ${String(e)}`;
       this.stats.protocolErrors++;
       this.monitor.emit({ type: "handshake-failed", url, remote: conn.remote, reason });
       conn.close();
@@ -422,12 +441,12 @@ export class SocketCore<M, P> implements PatternHost {
     try {
       switch (ep.scheme) {
         case "inproc": {
-          const { stream, peer } = inprocDial<M>(ep.name, this.#family.name, this.#family.local);
-          const refusal = this.#family.refuse(peer as P);
-          if (refusal !== undefined) {
-            stream.close();
-            throw new MqError("EPROTO", refusal);
-          }
+          const { stream, peer } = inprocDial<M>(
+            ep.name,
+            this.#family.name,
+            this.#family.local,
+            (p) => this.#family.refuse(p as P),
+          );
           return this.#attach(stream, peer as P, ep.url, "connected");
         }
         case "tcp":
@@ -481,13 +500,14 @@ export class SocketCore<M, P> implements PatternHost {
   // ---- close -------------------------------------------------------------
 
   close(options: { linger?: number } = {}): Promise<void> {
-    return this.#closing ??= this.#shutdown(options.linger ?? this.options.linger);
+    const linger = options.linger ?? this.options.linger;
+    if (this.#closing === undefined && (!Number.isInteger(linger) || linger < 0)) {
+      return Promise.reject(invalid(`linger must be an integer ≥ 0, got ${linger}`));
+    }
+    return this.#closing ??= this.#shutdown(linger);
   }
 
   async #shutdown(linger: number): Promise<void> {
-    if (!Number.isInteger(linger) || linger < 0) {
-      throw invalid(`linger must be an integer ≥ 0, got ${linger}`);
-    }
     const closed = this.#closedError();
     for (const w of this.#senders.splice(0)) (w.cleanup(), w.reject(closed));
     for (const w of this.#receivers.splice(0)) (w.cleanup(), w.reject(closed));
@@ -495,8 +515,9 @@ export class SocketCore<M, P> implements PatternHost {
     if (linger > 0) await this.#lingerFlush(linger);
     const endpoints = [...this.#endpoints]; // each close() removes itself
     this.#stop.abort();
-    await Promise.all(endpoints.map((e) => e.close().catch(() => {})));
+    // connections mid-handshake go first: a dialer's close waits for its handshake
     for (const conn of this.#handshaking) conn.close();
+    await Promise.all(endpoints.map((e) => e.close().catch(() => {})));
     const pipes = [...this.#pipes];
     for (const pipe of pipes) pipe.close();
     await Promise.all(pipes.map((p) => p.closedPromise));

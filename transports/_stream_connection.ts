@@ -26,12 +26,13 @@ const FLUSH_THRESHOLD = 64 * 1024;
 
 /** @internal A {@linkcode Connection} over a backend's {@linkcode RawStream}. */
 export class StreamConnection implements Connection {
-  onData: (chunk: Uint8Array) => void = () => {};
   onDrain: () => void = () => {};
   onClose: (err?: Error) => void = () => {};
   readonly remote: string;
   readonly closed: Promise<void>;
 
+  #onData: ((chunk: Uint8Array) => void) | undefined;
+  #early: Uint8Array[] = []; // chunks that arrived before anyone listened
   #raw: RawStream;
   #buf = new Uint8Array(FLUSH_THRESHOLD);
   #len = 0; // bytes of #buf in use
@@ -40,6 +41,7 @@ export class StreamConnection implements Connection {
   #inFlight = 0; // bytes handed to the backend and not confirmed
   #scheduled = false;
   #isClosed = false;
+  #closing = false;
   #settle!: () => void;
 
   constructor(raw: RawStream, remote: string) {
@@ -48,12 +50,34 @@ export class StreamConnection implements Connection {
     this.closed = new Promise((resolve) => (this.#settle = resolve));
   }
 
+  /** The data handler; see {@linkcode Connection.onData}. */
+  get onData(): ((chunk: Uint8Array) => void) | undefined {
+    return this.#onData;
+  }
+
+  set onData(handler: ((chunk: Uint8Array) => void) | undefined) {
+    this.#onData = handler;
+    if (handler !== undefined && this.#early.length > 0) queueMicrotask(this.#replay);
+  }
+
+  // Held chunks are replayed on a microtask, never inside the setter, so the
+  // code installing a handler finishes (its own first writes included)
+  // before data reaches it. On Deno a dialed socket can read the peer's
+  // greeting before the handshake code has installed its handler.
+  #replay = (): void => {
+    const handler = this.#onData;
+    while (handler !== undefined && this.#onData === handler && this.#early.length > 0) {
+      if (this.#isClosed || this.#closing) return;
+      handler(this.#early.shift()!);
+    }
+  };
+
   get buffered(): number {
     return this.#len + this.#queued + this.#inFlight;
   }
 
   write(bytes: Uint8Array): void {
-    if (this.#isClosed) return;
+    if (this.#isClosed || this.#closing) return;
     if (bytes.length >= COPY_LIMIT) {
       this.#seal();
       this.#queue.push(bytes);
@@ -79,18 +103,20 @@ export class StreamConnection implements Connection {
   }
 
   close(): void {
-    if (this.#isClosed) return;
+    if (this.#isClosed || this.#closing) return;
+    this.#closing = true; // nothing more is delivered, though the backend may still read
     this.#raw.close();
   }
 
   /** Backend entry: a chunk arrived. */
   received(chunk: Uint8Array): void {
-    if (this.#isClosed) return;
+    if (this.#isClosed || this.#closing) return;
     // Bun and Node hand out Buffers; users get plain Uint8Array views (no copy)
     if (chunk.constructor !== Uint8Array) {
       chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     }
-    this.onData(chunk);
+    if (this.#onData === undefined || this.#early.length > 0) this.#early.push(chunk);
+    else this.#onData(chunk);
   }
 
   /** Backend entry: the stream is gone (called once, after which no more I/O happens). */

@@ -15,6 +15,8 @@ export interface InprocAcceptor {
   readonly family: string;
   /** The listener's identity, given to dialers as their peer. */
   readonly local: unknown;
+  /** Why the listener refuses a dialer with this identity, or undefined if it accepts. */
+  refuse(peer: unknown): string | undefined;
   /** Takes the listener's end of a new channel with the dialer's identity. */
   accept(stream: MessageStream<unknown>, peer: unknown): void;
 }
@@ -28,8 +30,13 @@ const waiting = new Map<string, Set<() => void>>();
  * @example Listen, then dial
  * ```ts
  * import { inprocDial, inprocListen } from "./inproc.ts";
- * const stop = inprocListen("demo", { family: "sp", local: 1, accept: (s) => s.close() });
- * const { peer } = inprocDial("demo", "sp", 2);
+ * const stop = inprocListen("demo", {
+ *   family: "sp",
+ *   local: 1,
+ *   refuse: () => undefined,
+ *   accept: (s) => s.close(),
+ * });
+ * const { peer } = inprocDial("demo", "sp", 2, () => undefined);
  * console.log(peer); // 1
  * stop();
  * ```
@@ -47,11 +54,17 @@ export function inprocListen(name: string, acceptor: InprocAcceptor): () => void
   };
 }
 
-/** Connects to the listener named `name`; throws `ECONNREFUSED` if there is none yet. */
+/**
+ * Connects to the listener named `name`. Both sides check each other's
+ * identity before the channel exists, so nothing is ever sent on a channel
+ * that one side refuses. Throws `ECONNREFUSED` if nobody listens yet and
+ * `EPROTO` (with the reason) if either side refuses the other.
+ */
 export function inprocDial<M>(
   name: string,
   family: string,
   local: unknown,
+  refuse: (peer: unknown) => string | undefined,
 ): { stream: MessageStream<M>; peer: unknown } {
   const acceptor = listeners.get(name);
   if (acceptor === undefined) {
@@ -63,6 +76,10 @@ export function inprocDial<M>(
       `dial inproc://${name}: the listener speaks ${acceptor.family}, not ${family}`,
     );
   }
+  // both sides judge (and so both monitors report) before anything is linked
+  const theirs = acceptor.refuse(local);
+  const refusal = refuse(acceptor.local) ?? theirs;
+  if (refusal !== undefined) throw new MqError("EPROTO", `dial inproc://${name}: ${refusal}`);
   const dialerEnd = new InprocEnd<M>(`inproc://${name}`);
   const listenerEnd = new InprocEnd<M>(`inproc://${name}`);
   dialerEnd.link(listenerEnd);
@@ -71,9 +88,12 @@ export function inprocDial<M>(
   return { stream: dialerEnd, peer: acceptor.local };
 }
 
-/** Resolves once someone listens on `name` (or at once if someone does), or when `signal` aborts. */
+/**
+ * Resolves when a listener newly registers `name` (not for one that is there
+ * already: a dialer it refused must not retry at once), or when `signal` aborts.
+ */
 export function inprocListening(name: string, signal: AbortSignal): Promise<void> {
-  if (listeners.has(name) || signal.aborted) return Promise.resolve();
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     let set = waiting.get(name);
     if (set === undefined) waiting.set(name, set = new Set());

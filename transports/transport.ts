@@ -25,8 +25,13 @@ export interface Connection {
   resume(): void;
   /** Closes at once, dropping anything still queued. Idempotent. */
   close(): void;
-  /** Called with each chunk read; the chunk is the receiver's to keep. */
-  onData: (chunk: Uint8Array) => void;
+  /**
+   * Called with each chunk read; the chunk is the receiver's to keep. While
+   * it is undefined (at first, or set so by a handshake that hands the
+   * connection on) chunks are held, and given to the next handler set, in
+   * order, on a microtask.
+   */
+  onData: ((chunk: Uint8Array) => void) | undefined;
   /** Called after a flush once `buffered` is back to zero. */
   onDrain: () => void;
   /** Called once when the stream is gone, with the error if it failed. */

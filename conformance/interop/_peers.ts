@@ -845,3 +845,84 @@ export async function reconnectAfterPeerRestart(
     cleanupAddress(url);
   }
 }
+
+/** How many peer processes the many-peers cases start. */
+export const MANY = 4;
+
+/**
+ * Several REQ(peer) → one REP(edgemq) listening: requests from all of them
+ * are fair-queued, and each reply goes back to the peer that asked (the
+ * backtrace routes it), which prints exactly its own answer.
+ */
+export async function manyPeerReqsToRep(d: PeerDialect, transport: Transport): Promise<void> {
+  const tag = uniqueTag();
+  const rep = new sp.Rep();
+  let url = "";
+  const peers: PeerProcess[] = [];
+  try {
+    const local = transport === "tcp" ? "tcp://127.0.0.1:0" : `ipc://${ipcPath()}`;
+    url = (await rep.listen(local)).url;
+    for (let i = 0; i < MANY; i++) {
+      const args = [d.protocol("req0"), ...d.dial(url), "--data", `${tag} client ${i}`, "--quoted"];
+      peers.push(new PeerProcess(requirePeer(d.tool), args));
+    }
+    const asked = new Set<string>();
+    for (let i = 0; i < MANY; i++) {
+      const request = text(await within(DEADLINE, rep.recv(), `request ${i + 1} of ${MANY}`));
+      asked.add(request);
+      await rep.send(`answer to ${request}`);
+    }
+    assert.equal(asked.size, MANY, "every client's request arrived once");
+    for (const [i, peer] of peers.entries()) {
+      await peer.waitForLines(1, DEADLINE, `client ${i} printing its answer`);
+      assert.deepEqual(printedMessages(peer).map(text), [`answer to ${tag} client ${i}`]);
+    }
+  } finally {
+    await Promise.all(peers.map((p) => p.kill()));
+    await rep.close({ linger: 0 });
+    if (url !== "") cleanupAddress(url);
+  }
+}
+
+/**
+ * One PUB(edgemq) listening → several SUB(peer)s with different topics: each
+ * subscriber gets the messages of its own topic and no other.
+ */
+export async function pubToManyPeerSubs(d: PeerDialect, transport: Transport): Promise<void> {
+  const tag = uniqueTag();
+  const topics = Array.from({ length: MANY }, (_, i) => `topic${i}/`);
+  const pub = new sp.Pub();
+  let url = "";
+  const peers: PeerProcess[] = [];
+  try {
+    const local = transport === "tcp" ? "tcp://127.0.0.1:0" : `ipc://${ipcPath()}`;
+    url = (await pub.listen(local)).url;
+    for (const topic of topics) {
+      const args = [d.protocol("sub0"), ...d.dial(url), "--subscribe", topic, "--quoted"];
+      peers.push(new PeerProcess(requirePeer(d.tool), args));
+    }
+    // publish every topic each round until every subscriber has joined and got one
+    const end = Date.now() + DEADLINE;
+    const waiting = (): PeerProcess[] => peers.filter((p) => p.lines.length === 0);
+    for (let round = 0; waiting().length > 0; round++) {
+      if (Date.now() > end) throw new Error("not every peer SUB got a message in time");
+      for (const topic of topics) await pub.send(`${topic}${tag} ${round}`);
+      // up to 20 ms for one of the subscribers still waiting to print something
+      const first = waiting().map((p) => p.waitFor((q) => q.lines.length > 0, 20, "a message"));
+      await Promise.any(first).catch(() => {});
+    }
+    // a last round in reverse order, so every subscriber has been sent the other topics
+    // before its own end marker, and must have filtered them
+    for (const topic of [...topics].reverse()) await pub.send(`${topic}${tag} end`);
+    for (const [i, peer] of peers.entries()) {
+      const last = `topic${i}/${tag} end`;
+      await peer.waitFor((p) => printedMessages(p).map(text).includes(last), DEADLINE, last);
+      const pattern = new RegExp(`^topic${i}/${tag} ([0-9]+|end)$`);
+      for (const msg of printedMessages(peer).map(text)) assert.match(msg, pattern);
+    }
+  } finally {
+    await Promise.all(peers.map((p) => p.kill()));
+    await pub.close({ linger: 0 });
+    if (url !== "") cleanupAddress(url);
+  }
+}

@@ -15,14 +15,16 @@ import {
   burstToPeerPull,
   largeFromPeerPush,
   largeToPeerPull,
+  MANY,
+  manyPeerReqsToRep,
   NANOCAT,
-  ON_DENO,
   pairBothWays,
   peerCaseOptions,
   peerGroupOptions,
   peerPubToSub,
   peerPushToPull,
   peerReqToRep,
+  pubToManyPeerSubs,
   pubToPeerSub,
   pushToPeerPull,
   reconnectAfterPeerRestart,
@@ -40,16 +42,8 @@ const SIDES: [Side, string][] = [
   ["edgemq dials", "[SP-INTEROP-ROLE-2]"],
 ];
 
-/**
- * Known bug (Deno backend): a dialed connection can drop the bytes the peer
- * sends right after connecting (its SP header), so the handshake hangs until
- * handshakeTimeout. It hits whichever dial case finds its peer quick enough.
- */
-const DENO_DIAL_BUG = "bug: on Deno a dialed connection can lose the peer's SP header " +
-  "(DenoStream reads before the handshake installs onData)";
-
-function options(side: Side): TestOptions {
-  return peerCaseOptions("nanocat", ON_DENO && side === "edgemq dials" ? DENO_DIAL_BUG : undefined);
+function options(_side: Side): TestOptions {
+  return peerCaseOptions("nanocat");
 }
 
 describe("sp interop with nanocat (nanomsg 1.1.5)", peerGroupOptions("nanocat"), () => {
@@ -110,6 +104,16 @@ describe("sp interop with nanocat (nanomsg 1.1.5)", peerGroupOptions("nanocat"),
       `PUSH(edgemq) → PULL(nanocat) ${BURST} in order ${where} [SP-INTEROP-BURST-1]`,
       options(side),
       () => burstToPeerPull(NANOCAT, transport, side),
+    );
+    test(
+      `${MANY} REQ(nanocat) → one REP(edgemq), each answer to its asker ${where} [SP-INTEROP-REQREP-3]`,
+      options(side),
+      () => manyPeerReqsToRep(NANOCAT, transport),
+    );
+    test(
+      `one PUB(edgemq) → ${MANY} SUB(nanocat), each its own topic ${where} [SP-INTEROP-PUBSUB-3]`,
+      options(side),
+      () => pubToManyPeerSubs(NANOCAT, transport),
     );
     test(
       `REQ(edgemq) redials a REP(nanocat) that restarts, over ${transport} ${tid} [SP-INTEROP-RECONNECT-1]`,

@@ -17,14 +17,16 @@ import {
   foundOrFail,
   largeFromPeerPush,
   largeToPeerPull,
+  MANY,
+  manyPeerReqsToRep,
   NNGCAT,
-  ON_DENO,
   pairBothWays,
   peerCaseOptions,
   peerGroupOptions,
   peerPubToSub,
   peerPushToPull,
   peerReqToRep,
+  pubToManyPeerSubs,
   pubToPeerSub,
   pushToPeerPull,
   reconnectAfterPeerRestart,
@@ -43,16 +45,8 @@ const SIDES: [Side, string][] = [
   ["edgemq dials", "[SP-INTEROP-ROLE-2]"],
 ];
 
-/**
- * Known bug (Deno backend): a dialed connection can drop the bytes the peer
- * sends right after connecting (its SP header), so the handshake hangs until
- * handshakeTimeout. It hits whichever dial case finds its peer quick enough.
- */
-const DENO_DIAL_BUG = "bug: on Deno a dialed connection can lose the peer's SP header " +
-  "(DenoStream reads before the handshake installs onData)";
-
-function options(side: Side): TestOptions {
-  return peerCaseOptions("nngcat", ON_DENO && side === "edgemq dials" ? DENO_DIAL_BUG : undefined);
+function options(_side: Side): TestOptions {
+  return peerCaseOptions("nngcat");
 }
 
 test("a missing peer is SKIPPED outside CI and fails the cases in CI [SP-INTEROP-SKIP-1]", () => {
@@ -133,6 +127,16 @@ describe("sp interop with nngcat (NNG 1.5.2)", peerGroupOptions("nngcat"), () =>
       `PUSH(nngcat) → PULL(edgemq) ${BURST} at full speed ${where} [SP-INTEROP-BURST-2]`,
       options(side),
       () => burstFromPeerPush(NNGCAT, transport, side),
+    );
+    test(
+      `${MANY} REQ(nngcat) → one REP(edgemq), each answer to its asker ${where} [SP-INTEROP-REQREP-3]`,
+      options(side),
+      () => manyPeerReqsToRep(NNGCAT, transport),
+    );
+    test(
+      `one PUB(edgemq) → ${MANY} SUB(nngcat), each its own topic ${where} [SP-INTEROP-PUBSUB-3]`,
+      options(side),
+      () => pubToManyPeerSubs(NNGCAT, transport),
     );
     test(
       `REQ(edgemq) redials a REP(nngcat) that restarts, over ${transport} ${tid} [SP-INTEROP-RECONNECT-1]`,

@@ -100,9 +100,7 @@ test("sp.Pair1 is monogamous too [SP-PAIR1-4, SP-PAIR-2]", async () => {
   await refusesSecondPeer(() => new Pair1(), PAIR1, [1]);
 });
 
-test("sp.Pair refuses a second inproc peer without spinning its dialer [SP-PAIR-2, SP-INPROC-2]", {
-  todo: "bug: an inproc dialer refused by a pair reconnects without waiting (see report)",
-}, async () => {
+test("sp.Pair refuses a second inproc peer without spinning its dialer [SP-PAIR-2, SP-INPROC-2]", async () => {
   const a = new Pair();
   const b = new Pair();
   const c = new Pair({ reconnectIvl: 50 });

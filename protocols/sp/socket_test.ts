@@ -2,7 +2,6 @@ import { test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
 import { Pull, Push, Req } from "./mod.ts";
 import type { MonitorEvent } from "../monitor.ts";
-import { runtimeName } from "../../transports/_backend.ts";
 import { delay, until, within } from "../../testing/async.ts";
 import {
   code,
@@ -246,9 +245,6 @@ test("sp close fails waiting calls and later calls with ECLOSED and reports clos
 
 test(
   "sp close returns promptly while a dialed connection still waits for the peer's header [SP-SOCK-6]",
-  {
-    todo: "bug: close() waits up to handshakeTimeout for a dialer's pending handshake (see report)",
-  },
   async () => {
     const listener = await RawListener.listen("tcp://127.0.0.1:0", null); // never answers
     const push = new Push({ handshakeTimeout: 1500 });
@@ -280,13 +276,7 @@ test("sp close drops the socket's peers and `await using` closes it [SP-SOCK-6]"
   }
 });
 
-test("sp close waits for queued messages to leave (linger) [SP-SOCK-7]", {
-  // On Bun the closing side resets the connection (terminate()), so bytes already handed to the
-  // kernel can be lost (about 1 run in 5 here); see report.
-  todo: runtimeName() === "bun"
-    ? "bug: Bun's close() resets the connection and drops sent data"
-    : false,
-}, async () => {
+test("sp close waits for queued messages to leave (linger) [SP-SOCK-7]", async () => {
   const pull = new Pull({ recvMaxSize: 0 });
   const push = new Push();
   try {
@@ -333,9 +323,6 @@ test("sp close with linger 0 returns at once; a finite linger bounds the wait [S
 
 test(
   "sp close with a bad linger fails with EINVAL and the socket can still be closed [SP-SOCK-7]",
-  {
-    todo: "bug: a rejected close({ linger }) leaves the socket half-closed for ever (see report)",
-  },
   async () => {
     const push = new Push();
     const endpoint = await push.listen("tcp://127.0.0.1:0");

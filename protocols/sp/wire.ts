@@ -221,7 +221,7 @@ export function exchangeHeaders(
       got.set(chunk.subarray(0, take), have);
       have += take;
       if (have < HEADER_SIZE) return;
-      conn.onData = () => {};
+      conn.onData = undefined; // hold what follows for the stream that takes over
       conn.onClose = () => {};
       const peerId = decodeHeader(got);
       if (peerId instanceof MqError) reject(peerId);
