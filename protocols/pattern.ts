@@ -33,6 +33,12 @@ export interface Pattern<M, P = unknown> {
   attach(pipe: Pipe<M, P>): string | undefined;
   /** A peer left. Its inbox may still hold messages. */
   detach(pipe: Pipe<M, P>): void;
+  /**
+   * Optional check of each message as it arrives, before it is queued:
+   * false drops it. A pattern closes a pipe whose peer breaks the protocol
+   * here, at once, as NNG does, not when the user gets round to `recv`.
+   */
+  admit?(pipe: Pipe<M, P>, msg: M): boolean;
   /** A pipe's inbox became non-empty. */
   readable(pipe: Pipe<M, P>): void;
   /** A pipe can take messages again. */

@@ -40,6 +40,8 @@ export interface MessageStream<M> {
 
 /** Events a pipe reports to its socket. */
 export interface PipeEvents<M> {
+  /** A message arrived; false drops it (the pattern may also close the pipe). */
+  admit(pipe: Pipe<M>, msg: M): boolean;
   /** The inbox went from empty to non-empty. */
   readable(pipe: Pipe<M>): void;
   /** The pipe can take messages again. */
@@ -156,7 +158,7 @@ export class Pipe<M, P = unknown> {
   }
 
   #received(msg: M): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#events.admit(this, msg)) return;
     this.#inbox.push(msg);
     if (this.#inbox.length >= this.#recvHwm && !this.#paused) {
       this.#paused = true;

@@ -89,7 +89,9 @@ export class SocketCore<M, P> implements PatternHost {
     this.#pattern = pattern;
     this.options = options;
     this.#label = label;
+    const admit = pattern.admit?.bind(pattern);
     this.#pipeEvents = {
+      admit: admit === undefined ? () => true : (pipe, msg) => admit(pipe as Pipe<M, P>, msg),
       readable: (pipe) => this.#pattern.readable(pipe as Pipe<M, P>),
       writable: (pipe) => this.#pattern.writable(pipe as Pipe<M, P>),
       closed: (pipe, reason) => this.#pipeClosed(pipe as Pipe<M, P>, reason),

@@ -38,25 +38,21 @@ class Pair1Pattern extends MonogamousPattern {
     return super.trySend(prependU32(1, msg));
   }
 
-  override tryRecv(): Uint8Array | undefined {
-    for (;;) {
-      const got = this.fq.recv();
-      if (got === undefined) return undefined;
-      const [msg, pipe] = got;
-      const hops = msg.length >= 4 ? readU32(msg, 0) : -1;
-      if (hops < 0 || hops > 0xff) {
-        (pipe as Pipe<Uint8Array, SpPeer>).close(
-          new MqError("EPROTO", "pair1 message without a valid hop count"),
-        );
-        continue;
-      }
-      if (hops > this.#maxTtl) {
-        this.host.stats.dropped++;
-        continue;
-      }
-      this.host.stats.rxMsgs++;
-      return msg.subarray(4);
+  admit(pipe: Pipe<Uint8Array, SpPeer>, msg: Uint8Array): boolean {
+    const hops = msg.length >= 4 ? readU32(msg, 0) : -1;
+    if (hops < 0 || hops > 0xff) {
+      pipe.close(new MqError("EPROTO", "pair1 message without a valid hop count"));
+      return false;
     }
+    if (hops > this.#maxTtl) {
+      this.host.stats.dropped++;
+      return false;
+    }
+    return true;
+  }
+
+  override tryRecv(): Uint8Array | undefined {
+    return super.tryRecv()?.subarray(4); // admit() checked the hop count
   }
 }
 

@@ -190,9 +190,9 @@ for (
     try {
       const { peer } = await rawPeerOf(pair, spHeader(PAIR1));
       const error = pair.monitor.next("protocol-error");
-      const quiet = expectQuiet(pair, 150); // the check runs as the message is taken
-      peer.send(body);
+      peer.send(body); // checked on arrival: no receive is waiting
       await peer.closedByPeer();
+      const quiet = expectQuiet(pair, 150); // and nothing reaches the user
       assert.match((await within(2000, error)).reason, /hop count/);
       await quiet;
       await peer.close();

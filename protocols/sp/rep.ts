@@ -52,6 +52,19 @@ class RepPattern implements Pattern<Uint8Array, SpPeer> {
     this.#fq.detach(pipe);
   }
 
+  admit(pipe: SpPipe, msg: Uint8Array): boolean {
+    const length = backtraceLength(msg, this.#maxTtl);
+    if (length === -1) {
+      pipe.close(new MqError("EPROTO", "request without a request id"));
+      return false;
+    }
+    if (length === -2) {
+      this.#host.stats.dropped++; // too many hops: dropped, the peer stays (devices make these)
+      return false;
+    }
+    return true;
+  }
+
   readable(pipe: SpPipe): void {
     this.#fq.activated(pipe);
     this.#host.wakeRecv();
@@ -62,23 +75,13 @@ class RepPattern implements Pattern<Uint8Array, SpPeer> {
   }
 
   tryRecv(): Uint8Array | undefined {
-    for (;;) {
-      const got = this.#fq.recv();
-      if (got === undefined) return undefined;
-      const [msg, pipe] = got as [Uint8Array, SpPipe];
-      const length = backtraceLength(msg, this.#maxTtl);
-      if (length === -1) {
-        pipe.close(new MqError("EPROTO", "request without a request id"));
-        continue;
-      }
-      if (length === -2) {
-        this.#host.stats.dropped++;
-        continue;
-      }
-      this.#asker = { pipe, backtrace: msg.subarray(0, length) };
-      this.#host.stats.rxMsgs++;
-      return msg.subarray(length);
-    }
+    const got = this.#fq.recv();
+    if (got === undefined) return undefined;
+    const [msg, pipe] = got as [Uint8Array, SpPipe];
+    const length = backtraceLength(msg, this.#maxTtl); // > 0: admit() checked it
+    this.#asker = { pipe, backtrace: msg.subarray(0, length) };
+    this.#host.stats.rxMsgs++;
+    return msg.subarray(length);
   }
 
   trySend(body: Uint8Array): boolean {

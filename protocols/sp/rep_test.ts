@@ -92,10 +92,10 @@ for (
     const t = await rawReq();
     try {
       const error = t.rep.monitor.next("protocol-error");
-      // the check runs when the request is taken from the pipe, so a receive is waiting
-      const quiet = expectQuiet(t.rep, 150);
+      // checked on arrival, as NNG does: no receive is waiting when the pipe closes
       t.peer.send(body);
       await t.peer.closedByPeer();
+      const quiet = expectQuiet(t.rep, 150); // and nothing reaches the user
       assert.match((await within(2000, error)).reason, /request id/);
       assert.equal(t.rep.stats.protocolErrors, 1);
       await quiet;

@@ -16,6 +16,8 @@ export const HEADER_SIZE = 8;
 export const IPC_MSG_TYPE = 0x01;
 /** Lengths at or above 2^60 are refused whatever the limit (the top bits are reserved, as in NNG 2). */
 const HI_WORD_LIMIT = 0x10000000;
+/** First buffer for a message split across chunks; it doubles as bytes arrive. */
+const INITIAL_BODY = 64 * 1024;
 
 /**
  * The 8-byte connection header announcing our protocol id.
@@ -114,6 +116,7 @@ export class FrameDecoder {
   #prefixLen = 0; // prefix bytes gathered so far
   #body: Uint8Array | undefined; // message being assembled across chunks
   #bodyLen = 0; // bytes of #body filled
+  #bodyTotal = 0; // the announced length of the message being assembled
   #failed = false;
 
   /** `maxSize` 0 means no limit. */
@@ -130,13 +133,14 @@ export class FrameDecoder {
     const end = chunk.length;
     const need = this.#prefix.length;
     while (pos < end && !this.#failed) {
-      const body = this.#body;
+      let body = this.#body;
       if (body !== undefined) { // finishing a message split across chunks
+        if (this.#bodyLen === body.length) body = this.#grow(body);
         const take = Math.min(body.length - this.#bodyLen, end - pos);
         body.set(chunk.subarray(pos, pos + take), this.#bodyLen);
         this.#bodyLen += take;
         pos += take;
-        if (this.#bodyLen === body.length) {
+        if (this.#bodyLen === this.#bodyTotal) {
           this.#body = undefined;
           this.#events.message(body);
         }
@@ -160,10 +164,21 @@ export class FrameDecoder {
         this.#events.message(chunk.subarray(pos, pos + length));
         pos += length;
       } else {
-        this.#body = new Uint8Array(length);
+        // memory follows the bytes that really arrive: a peer announcing a
+        // huge message and sending little costs at most INITIAL_BODY
+        this.#body = new Uint8Array(Math.min(length, INITIAL_BODY));
+        this.#bodyTotal = length;
         this.#bodyLen = 0;
       }
     }
+  }
+
+  /** A larger buffer for the message being assembled, up to its announced length. */
+  #grow(body: Uint8Array): Uint8Array {
+    const bigger = new Uint8Array(Math.min(this.#bodyTotal, body.length * 2));
+    bigger.set(body);
+    this.#body = bigger;
+    return bigger;
   }
 
   /** Reads and checks a prefix; returns the length, or -1 after reporting an error. */

@@ -436,3 +436,34 @@ test("SP SpStream closes the connection with the decoder's reason [SP-TCP-12, SP
   assert.equal(reason?.code, "EMSGSIZE");
   assert.match(reason!.message, /5 bytes exceeds recvMaxSize 4/);
 });
+
+test("FrameDecoder grows a split message's buffer as bytes arrive, not to the announced length [SP-TCP-18]", () => {
+  const size = 300 * 1024 + 7;
+  const body = new Uint8Array(size);
+  for (let i = 0; i < size; i++) body[i] = (i * 31) & 0xff;
+  const stream = new Uint8Array(8 + size);
+  writePrefix(stream, 0, size, false);
+  stream.set(body, 8);
+  const got: Uint8Array[] = [];
+  const decoder = new FrameDecoder({ ipc: false, maxSize: 0 }, {
+    message: (m) => got.push(m),
+    error: (e) => assert.fail(e.message),
+  });
+  for (let at = 0; at < stream.length; at += 1000) decoder.push(stream.subarray(at, at + 1000));
+  assert.equal(got.length, 1);
+  assert.deepEqual(got[0], body);
+  // a 1 GiB announcement followed by 10 bytes: the decoder holds a small buffer, not 1 GiB
+  const held: Uint8Array[] = [];
+  const liar = new FrameDecoder({ ipc: false, maxSize: 0 }, {
+    message: (m) => held.push(m),
+    error: (e) => assert.fail(e.message),
+  });
+  const prefix = new Uint8Array(8);
+  writePrefix(prefix, 0, 2 ** 30, false);
+  const big = countBigAllocations(64 * 1024 + 1, () => {
+    liar.push(prefix);
+    liar.push(new Uint8Array(10));
+  });
+  assert.equal(big, 0, "no buffer above 64 KiB for a message of which 10 bytes arrived");
+  assert.equal(held.length, 0);
+});
