@@ -31,3 +31,4 @@ export {
 export { Req, type ReqOptions } from "./req.ts";
 export { Rep } from "./rep.ts";
 export { Router, type RouterOptions } from "./router.ts";
+export { proxy, type ProxyState, SteerableProxy } from "./proxy.ts";

@@ -1,0 +1,151 @@
+/**
+ * The built-in ZeroMQ devices (libzmq's `zmq_proxy` and `zmq_proxy_steerable`):
+ * messages received on the frontend go to the backend and, where the backend
+ * can receive too, replies come back the other way; a capture socket, if
+ * given, gets a copy of everything in both directions.
+ *
+ * QUEUE: ROUTER frontend, DEALER backend (REQ clients, REP workers).
+ * FORWARDER: XSUB frontend, XPUB backend (subscriptions travel upstream).
+ * STREAMER: PULL frontend, PUSH backend (one direction only).
+ *
+ * Sends wait when the other side is full, so backpressure crosses the device
+ * (as in libzmq); the sockets stay the caller's, the proxy never closes them.
+ *
+ * @module
+ */
+import { MqError } from "../errors.ts";
+import type { ZmqSocket } from "./socket.ts";
+
+/** State of a steerable proxy. */
+export type ProxyState = "running" | "paused" | "terminated";
+
+/**
+ * A proxy that can be paused, resumed and terminated while it runs.
+ *
+ * @example A QUEUE broker between REQ clients and REP workers
+ * ```ts ignore
+ * import { Dealer, Router, SteerableProxy } from "./mod.ts";
+ * await using frontend = new Router();
+ * await using backend = new Dealer();
+ * await frontend.bind("tcp://*:5559");
+ * await backend.bind("tcp://*:5560");
+ * const proxy = new SteerableProxy(frontend, backend);
+ * proxy.pause(); // messages wait in the sockets' queues
+ * proxy.resume();
+ * proxy.terminate();
+ * await proxy.done;
+ * ```
+ */
+export class SteerableProxy {
+  /** Settles when the proxy has stopped: terminated, or one of its sockets closed. */
+  readonly done: Promise<void>;
+
+  #stop = new AbortController();
+  #state: ProxyState = "running";
+  #resumed: Promise<void> = Promise.resolve();
+  #wake: () => void = () => {};
+
+  /**
+   * Starts moving messages at once.
+   *
+   * @param frontend receives first (ROUTER, XSUB, PULL)
+   * @param backend sends first (DEALER, XPUB, PUSH)
+   * @param capture gets a copy of every message (a PUB, PUSH, PAIR or DEALER)
+   */
+  constructor(frontend: ZmqSocket, backend: ZmqSocket, capture?: ZmqSocket) {
+    const run = (from: ZmqSocket, to: ZmqSocket): Promise<void> =>
+      this.#pump(from, to, capture).catch((e) => {
+        this.#finish(); // an unexpected failure stops the other direction too
+        throw e;
+      });
+    this.done = Promise.all([run(frontend, backend), run(backend, frontend)])
+      .then(() => this.#finish());
+  }
+
+  /** Where the proxy is. */
+  get state(): ProxyState {
+    return this.#state;
+  }
+
+  /** Stops taking messages; they wait in the sockets (up to their HWMs). */
+  pause(): void {
+    if (this.#state !== "running") return;
+    this.#state = "paused";
+    this.#resumed = new Promise((resolve) => (this.#wake = resolve));
+  }
+
+  /** Takes messages again after {@linkcode SteerableProxy.pause}. */
+  resume(): void {
+    if (this.#state !== "paused") return;
+    this.#state = "running";
+    this.#wake();
+  }
+
+  /** Stops for good; `done` settles once both directions have stopped. */
+  terminate(): void {
+    if (this.#state === "terminated") return;
+    this.#state = "terminated";
+    this.#stop.abort();
+    this.#wake();
+  }
+
+  #finish(): void {
+    this.#state = "terminated";
+    this.#stop.abort();
+    this.#wake();
+  }
+
+  /** Moves messages from `from` to `to` until stopped; ends quietly if `from` cannot receive. */
+  async #pump(from: ZmqSocket, to: ZmqSocket, capture: ZmqSocket | undefined): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      if (this.#state === "paused") await this.#resumed;
+      if (signal.aborted) return;
+      let msg;
+      try {
+        msg = await from.recv({ signal });
+      } catch (e) {
+        if (ends(e, signal)) return this.#stopAll(e);
+        throw e;
+      }
+      if (this.#state === "paused") await this.#resumed; // a message already taken still goes
+      try {
+        if (capture !== undefined) await capture.send(msg, { signal });
+        await to.send(msg, { signal });
+      } catch (e) {
+        if (ends(e, signal)) return this.#stopAll(e);
+        throw e;
+      }
+    }
+  }
+
+  /** A socket that can't receive ends only its own direction; a closed one ends both. */
+  #stopAll(e: unknown): void {
+    if (e instanceof MqError && e.code === "ENOTSUP") return;
+    this.#stop.abort();
+    this.#wake();
+  }
+}
+
+/** True for the errors that end a proxy direction rather than fail it. */
+function ends(e: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) return true;
+  return e instanceof MqError && (e.code === "ENOTSUP" || e.code === "ECLOSED");
+}
+
+/**
+ * Runs a proxy until one of its sockets closes (libzmq's `zmq_proxy`).
+ *
+ * @example A STREAMER between pushers and pullers
+ * ```ts ignore
+ * import { proxy, Pull, Push } from "./mod.ts";
+ * const frontend = new Pull();
+ * const backend = new Push();
+ * await frontend.bind("tcp://*:5557");
+ * await backend.bind("tcp://*:5558");
+ * await proxy(frontend, backend); // returns when a socket is closed
+ * ```
+ */
+export function proxy(frontend: ZmqSocket, backend: ZmqSocket, capture?: ZmqSocket): Promise<void> {
+  return new SteerableProxy(frontend, backend, capture).done;
+}
