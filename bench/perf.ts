@@ -35,33 +35,6 @@
 import process from "node:process";
 import { sp } from "../mod.ts";
 
-/**
- * WORKAROUND, Deno only (edgemq bug, reported): a dialed connection starts
- * reading at once, and Deno completes a read of data that is already there
- * eagerly, so the listener's SP header can reach the connection before the
- * handshake has installed its data handler; it is then dropped and the dial
- * stalls until handshakeTimeout (then often again). Until
- * transports/_stream_connection.ts keeps early chunks, the first read of each
- * connection that Deno.connect opens here is put off by one macrotask. Not on
- * any measured path. EDGEMQ_PERF_DENO_FIX=0 turns it off.
- */
-function deferFirstReadOnDeno(): void {
-  type Conn = { read(buf: Uint8Array): Promise<number | null> };
-  const deno = (globalThis as { Deno?: { connect(options: unknown): Promise<Conn> } }).Deno;
-  if (deno === undefined || process.env.EDGEMQ_PERF_DENO_FIX === "0") return;
-  const connect = deno.connect.bind(deno);
-  deno.connect = async (options) => {
-    const conn = await connect(options);
-    const read = conn.read.bind(conn);
-    conn.read = async (buf) => {
-      conn.read = read;
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      return read(buf);
-    };
-    return conn;
-  };
-}
-
 const USAGE = "usage: perf.ts thr-recv|thr-send|lat-rep|lat-req|thr|lat <endpoint> <size> <count>";
 
 interface Run {
@@ -288,5 +261,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-deferFirstReadOnDeno();
 process.exitCode = await main(process.argv.slice(2));

@@ -28,9 +28,14 @@
 #   TIMEOUT=20 (s per process)  SPIN=1|0 (a nice-19 busy loop keeps the vCPUs
 #   from halting; see the floor lines)  SANITY=1 (NNG <-> edgemq cross checks)
 #   PEERS_DIR=/work/shared/peers  NODE=node  DENO=... BUN=...  OUTDIR=bench/results
+#   EDGEMQ_DIR=<dir>  the edgemq tree to measure (default: the one holding this
+#         script), e.g. a clean `git archive` snapshot of a commit while the
+#         working tree is being edited; it needs bench/perf.ts
+#   EDGEMQ_LABEL=<text>  how the report names that tree (default: its git commit)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+EDGEMQ_DIR=$(cd "${EDGEMQ_DIR:-$ROOT}" && pwd)
 
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-"64 1024 65536"}
@@ -72,7 +77,7 @@ if [ ! -d "$PEERS_DIR/node/node_modules/zeromq" ]; then
     echo "warning: npm install in $PEERS_DIR/node failed; zmqjs-node will fail" >&2
 fi
 # compile our CLI once so that no measured process pays for it
-"$DENO" cache "$ROOT/bench/perf.ts" >/dev/null 2>&1 || die "deno cannot load bench/perf.ts"
+"$DENO" cache "$EDGEMQ_DIR/bench/perf.ts" >/dev/null 2>&1 || die "deno cannot load $EDGEMQ_DIR/bench/perf.ts"
 
 # ---------------------------------------------------------------- peers ---
 # peer_def <peer> -> P_DIR P_CMD P_ENV P_TRANSPORTS P_KINDS
@@ -83,8 +88,8 @@ peer_def() {
     nng)         P_DIR=$BUILD; P_CMD="./nng_perf"; P_TRANSPORTS="tcp ipc" ;;
     nng-inproc)  P_DIR=$BUILD; P_CMD="./nng_perf"; P_TRANSPORTS="inproc" ;;
     zmqjs-node)  P_DIR=$PEERS_DIR/node; P_CMD="$NODE zmqjs_perf.mjs"; P_TRANSPORTS="tcp ipc inproc" ;;
-    edgemq-deno) P_DIR=$ROOT; P_CMD="$DENO run -A bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
-    edgemq-bun)  P_DIR=$ROOT; P_CMD="$BUN bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-deno) P_DIR=$EDGEMQ_DIR; P_CMD="$DENO run -A bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-bun)  P_DIR=$EDGEMQ_DIR; P_CMD="$BUN bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-*-await1)
       peer_def "${1%-await1}"
       P_ENV="EDGEMQ_PERF_WINDOW=1" P_KINDS="thr" P_TRANSPORTS="tcp ipc" ;;
@@ -118,12 +123,13 @@ count_for() {
     zmqjs*/lat/inproc/*)  n=20000 ;;
     zmqjs*/lat/*)         n=4000 ;;
     edgemq*await1/thr/*/65536) n=25000 ;;
-    edgemq*await1/thr/*)  n=300000 ;;
-    edgemq*/thr/inproc/*) n=1500000 ;; # inproc hands the message object over: size does not matter
+    edgemq*await1/thr/*)  n=250000 ;;
+    edgemq*/thr/inproc/*) n=3000000 ;; # inproc hands the message object over: size does not matter
     edgemq*/thr/*/64)     n=2000000 ;;
     edgemq*/thr/*/1024)   n=800000 ;;
     edgemq*/thr/*/65536)  n=25000 ;;
-    edgemq*/lat/inproc/*) n=60000 ;;
+    edgemq*/lat/inproc/65536) n=60000 ;;
+    edgemq*/lat/inproc/*) n=100000 ;;
     edgemq*/lat/*/65536)  n=4000 ;;
     edgemq*/lat/*)        n=8000 ;;
     *)                    n=10000 ;;
@@ -248,7 +254,12 @@ cell_row() { # <cell>: appends the summary row to THR_ROWS or LAT_ROWS
   echo "# edgemq bench $STAMP (method of peers/run-anchors.sh; all peers in this run)"
   echo "# host: $(nproc) cpu ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
   echo "# libzmq $(dpkg-query -W -f='${Version}' libzmq5 2>/dev/null), nng $(dpkg-query -W -f='${Version}' libnng1 2>/dev/null), zeromq.js $(sed -n 's/^ *"version": "\(.*\)",/\1/p' "$PEERS_DIR/node/node_modules/zeromq/package.json" 2>/dev/null) (bundled libzmq $(cd "$PEERS_DIR/node" && $NODE -e 'console.log(require("zeromq").version)' 2>/dev/null))"
-  echo "# node $($NODE --version 2>/dev/null), deno $("$DENO" --version 2>/dev/null | head -1 | cut -d' ' -f2), bun $("$BUN" --version 2>/dev/null); edgemq $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- protocols transports mod.ts 2>/dev/null || echo '+local changes')"
+  if [ -z "${EDGEMQ_LABEL:-}" ]; then
+    EDGEMQ_LABEL="$EDGEMQ_DIR at $(git -C "$EDGEMQ_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    git -C "$EDGEMQ_DIR" diff --quiet HEAD -- protocols transports mod.ts 2>/dev/null ||
+      EDGEMQ_LABEL="$EDGEMQ_LABEL + uncommitted changes"
+  fi
+  echo "# node $($NODE --version 2>/dev/null), deno $("$DENO" --version 2>/dev/null | head -1 | cut -d' ' -f2), bun $("$BUN" --version 2>/dev/null); edgemq: $EDGEMQ_LABEL"
   echo "# loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg); RUNS=$RUNS SCALE=$SCALE SPIN=$SPIN"
 } | tee "$REPORT"
 printf 'peer\tkind\ttransport\tsize\tcount\trun\tresult\n' >"$RAW"
@@ -330,7 +341,7 @@ done
 # ------------------------------------------------- cross-peer sanity ---
 if [ "$SANITY" = 1 ]; then
   ep=$(next_endpoint tcp)
-  (cd "$ROOT" && exec timeout 20 "$DENO" run -A bench/perf.ts thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
+  (cd "$EDGEMQ_DIR" && exec timeout 20 "$DENO" run -A bench/perf.ts thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
   xp=$!
   (cd "$BUILD" && exec timeout 20 ./nng_perf thr-send "$ep" 64 20000) >/dev/null 2>&1
   wait $xp
@@ -338,18 +349,18 @@ if [ "$SANITY" = 1 ]; then
   ep=$(next_endpoint ipc)
   (cd "$BUILD" && exec timeout 20 ./nng_perf thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
   xp=$!
-  (cd "$ROOT" && exec timeout 20 "$BUN" bench/perf.ts thr-send "$ep" 64 20000) >/dev/null 2>&1
+  (cd "$EDGEMQ_DIR" && exec timeout 20 "$BUN" bench/perf.ts thr-send "$ep" 64 20000) >/dev/null 2>&1
   wait $xp
   x2=$(grep '^THR' "$WORK/x.out" || echo "FAIL $(head -c 100 "$WORK/x.out")")
   ep=$(next_endpoint tcp)
-  (cd "$ROOT" && exec timeout 20 "$BUN" bench/perf.ts lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
+  (cd "$EDGEMQ_DIR" && exec timeout 20 "$BUN" bench/perf.ts lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
   xp=$!
   x3=$( (cd "$BUILD" && timeout 20 ./nng_perf lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
   kill $xp 2>/dev/null; wait $xp 2>/dev/null
   ep=$(next_endpoint tcp)
   (cd "$BUILD" && exec timeout 20 ./nng_perf lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
   xp=$!
-  x4=$( (cd "$ROOT" && timeout 20 "$DENO" run -A bench/perf.ts lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
+  x4=$( (cd "$EDGEMQ_DIR" && timeout 20 "$DENO" run -A bench/perf.ts lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
   kill $xp 2>/dev/null; wait $xp 2>/dev/null
   NOTES+=("sanity NNG C PUSH -> edgemq-deno PULL, tcp 64B x20000:  $x1")
   NOTES+=("sanity edgemq-bun PUSH -> NNG C PULL, ipc 64B x20000:   $x2")
