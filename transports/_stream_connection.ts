@@ -19,6 +19,12 @@ export interface RawStream {
   close(): void;
 }
 
+/** Runs `fn` on the next turn of the event loop (setImmediate where the runtime has it). */
+const nextTurn: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? (fn) => (globalThis as unknown as { setImmediate(fn: () => void): void }).setImmediate(fn)
+    : queueMicrotask;
+
 /** Writes shorter than this are copied into the shared buffer; longer ones are queued by reference. */
 const COPY_LIMIT = 16 * 1024;
 /** Pending bytes at which a flush happens at once rather than on the next microtask. */
@@ -154,10 +160,13 @@ export class StreamConnection implements Connection {
   }
 
   // The backend may confirm synchronously, inside #flush (and so inside a
-  // caller's write); the continuation always runs on a fresh microtask so
-  // that drain handlers never re-enter a write.
+  // caller's write). The continuation runs on the next macrotask turn: never
+  // inside a write, and late enough that a sender awaiting each send() has
+  // queued more messages by then, so they leave in one syscall rather than
+  // one each (measured: 200 001 sendto calls for 200 000 awaited sends on
+  // Bun with a microtask here).
   #sent = (): void => {
-    if (!this.#isClosed) queueMicrotask(this.#afterSend);
+    if (!this.#isClosed) nextTurn(this.#afterSend);
   };
 
   #afterSend = (): void => {
