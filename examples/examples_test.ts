@@ -30,6 +30,9 @@ const EXAMPLES: [string, RegExp[]][] = [
   ["examples/zmq_pipeline.ts", [/puller 0 got/, /puller 1 got/]],
   ["examples/zmq_queue.ts", [/client 2 job 1 done by worker/]],
   ["examples/zmq_streamer.ts", [/consumer got "item 4"/]],
+  ["examples/zmq_pubsub.ts", [/publisher 0"/, /publisher 1"/]],
+  ["examples/zmq_forwarder.ts", [/sub got "news: item \d+" through the forwarder/]],
+  ["examples/zmq_late_pub.ts", [/publisher bound/, /sub got "hello \d+"/]],
 ];
 
 for (const [file, expected] of EXAMPLES) {

@@ -5,7 +5,8 @@ import { tcpTransport } from "../../transports/tcp.ts";
 import { parseEndpoint } from "../../transports/url.ts";
 import type { Connection } from "../../transports/transport.ts";
 import type { MonitorEvent } from "../monitor.ts";
-import { Dealer, Pull } from "./mod.ts";
+import { Dealer, Pull, Router } from "./mod.ts";
+import { type EngineOptions, zmtpHandshake, type ZmtpPeer, type ZmtpStream } from "./engine.ts";
 
 // The raw peer below builds and parses ZMTP bytes by hand (not with greeting.ts/frame.ts), so the
 // engine is not checked against its own codecs.
@@ -196,10 +197,9 @@ describe("zmtp engine against a raw peer", () => {
     }
   });
 
-  test("refuses garbage, ZMTP 2.0 and a mechanism mismatch with a reason [ZMTP-HS-4]", async () => {
+  test("refuses garbage and a mechanism mismatch with a reason [ZMTP-HS-4]", async () => {
     const cases: [Uint8Array, RegExp][] = [
       [enc.encode("GET / HTTP/1.1\r\n\r\n"), /signature/],
-      [new Uint8Array([...greeting().subarray(0, 10), 1, 5]), /ZMTP 2\.0/],
       [greeting(3, 1, "PLAIN"), /mechanism/],
     ];
     await using pull = new Pull();
@@ -294,5 +294,318 @@ describe("zmtp engine against a raw peer", () => {
     await assert.rejects(dealer.send([]), { code: "EINVAL" });
     await using pull = new Pull();
     await assert.rejects(pull.send("x"), { code: "ENOTSUP" });
+  });
+});
+
+// ---- ZMTP 2.0 peers, heartbeats and subscriptions ----------------------------------------------
+
+/** The first 10 bytes every versioned ZMTP peer sends. */
+const SIGNATURE = new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f]);
+
+/** A ZMTP 2.0 peer's whole hello: signature, revision 1, socket type, identity frame. */
+function helloV2(type: number, identity = ""): Uint8Array {
+  const id = enc.encode(identity);
+  return new Uint8Array([...SIGNATURE, 1, type, 0x00, id.length, ...id]);
+}
+
+/** A ZMTP 3.x peer's whole hello: greeting and READY. */
+function helloV3(minor: number, socketType: string): Uint8Array {
+  return new Uint8Array([...greeting(3, minor), ...ready({ "Socket-Type": socketType })]);
+}
+
+/** Command names in the frames of `bytes` from `at` (data frames show as null). */
+function commandNames(bytes: Uint8Array, at: number): (string | null)[] {
+  return frames(bytes, at).map((
+    [f, b],
+  ) => (f & 0x04 ? dec.decode(b.subarray(1, 1 + b[0]!)) : null));
+}
+
+/** The engine on one end of a loopback tcp connection, a raw peer that sent `hello` on the other. */
+interface Rig {
+  raw: RawZmtp;
+  stream: ZmtpStream;
+  peer: ZmtpPeer;
+  got: Uint8Array[][];
+  close(): Promise<void>;
+}
+
+async function rig(options: EngineOptions, hello: Uint8Array): Promise<Rig> {
+  const accepted = Promise.withResolvers<Connection>();
+  const listener = await tcpTransport().listen(
+    parseEndpoint("tcp://127.0.0.1:0", "listen") as never,
+    (c) => accepted.resolve(c),
+  );
+  const raw = await RawZmtp.dial(listener.url);
+  const conn = await accepted.promise;
+  const close = async (): Promise<void> => {
+    conn.close();
+    await conn.closed;
+    await raw.close();
+    await listener.close();
+  };
+  try {
+    raw.write(hello);
+    const { stream, peer } = await within(2000, zmtpHandshake(conn, options), "handshake");
+    const got: Uint8Array[][] = [];
+    stream.onMessage = (m) => got.push(m.map((f) => f.slice()));
+    stream.start();
+    return { raw, stream, peer, got, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+describe("zmtp engine with ZMTP 2.0 peers", () => {
+  test("answers a 2.0 peer with one socket-type byte and an identity frame, then 2.0 frames [ZMTP-V2-1] [ZMTP-V2-2] [ZMTP-V2-3]", async () => {
+    await using router = new Router({ routingId: "rt" });
+    const { url } = await router.bind("tcp://127.0.0.1:0");
+    const raw = await RawZmtp.dial(url);
+    try {
+      raw.write(SIGNATURE);
+      await raw.waitFor(11, "signature and major");
+      assert.equal(raw.bytes[10], 3, "our major byte stays 3, as libzmq's");
+      raw.write(new Uint8Array([1])); // revision 1: ZMTP 2.0
+      await raw.waitFor(12, "socket type byte");
+      await delay(30);
+      assert.equal(raw.bytes.length, 12, "no rest of a 64-byte greeting, no READY");
+      assert.equal(raw.bytes[11], 6, "ROUTER is socket type 6");
+      raw.write(new Uint8Array([5])); // DEALER
+      await raw.waitFor(16, "identity frame");
+      assert.deepEqual([...raw.bytes.subarray(12)], [0x00, 2, ...enc.encode("rt")]);
+      raw.write(new Uint8Array([0x00, 3, ...enc.encode("jid"), 0x01, 1, 0x61, 0x00, 1, 0x62]));
+      const msg = await within(2000, router.recv(), "message from the 2.0 DEALER");
+      assert.deepEqual(msg.map((f) => dec.decode(f)), ["jid", "a", "b"]);
+      await router.send(["jid", "x", new Uint8Array(300).fill(5)]);
+      await raw.waitFor(16 + 3 + 9 + 300, "reply frames");
+      const got = frames(raw.bytes, 16);
+      assert.deepEqual(got.map(([f, b]) => [f, b.length]), [[1, 1], [2, 300]]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("a 2.0 peer's socket type and identity are in its peer info [ZMTP-V2-3]", async () => {
+    const r = await rig({ socketType: "DEALER", maxMsgSize: -1 }, helloV2(6, "boss"));
+    try {
+      assert.equal(r.peer.socketType, "ROUTER");
+      assert.equal(dec.decode(r.peer.identity), "boss");
+      assert.equal(r.peer.version, "2.0");
+      assert.equal(r.peer.metadata.size, 0);
+      await r.raw.waitFor(14, "greeting and identity frame");
+      assert.deepEqual([...r.raw.bytes.subarray(10)], [3, 5, 0x00, 0], "empty identity frame");
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("refuses a 2.0 peer of a wrong or unknown type, a multipart identity and a command bit [ZMTP-V2-4]", async () => {
+    const cases: [Uint8Array, RegExp, string][] = [
+      [helloV2(1), /"PUB".*ZMTP 2\.0/, "handshake-failed"],
+      [helloV2(99), /unknown socket type 99/, "handshake-failed"],
+      [
+        new Uint8Array([...SIGNATURE, 1, 8, 0x01, 1, 0x61, 0x00, 0]),
+        /multipart identity/,
+        "handshake-failed",
+      ],
+      [new Uint8Array([...helloV2(8), 0x04, 1, 0x61]), /framing/, "protocol-error"],
+    ];
+    await using pull = new Pull();
+    const events: MonitorEvent[] = [];
+    pull.monitor.on((e) => events.push(e));
+    const { url } = await pull.bind("tcp://127.0.0.1:0");
+    for (const [bytes, reason, type] of cases) {
+      events.length = 0;
+      const raw = await RawZmtp.dial(url);
+      try {
+        raw.write(bytes);
+        const e = await nextEvent(events, type);
+        assert.ok("reason" in e && reason.test(e.reason ?? ""), JSON.stringify(e));
+        await raw.waitEnded();
+      } finally {
+        await raw.close();
+      }
+    }
+  });
+
+  test("sends no PING to a 2.0 peer, even with heartbeats on [ZMTP-V2-5]", async () => {
+    const options = { socketType: "DEALER", maxMsgSize: -1, heartbeatIvl: 10 } as const;
+    const r = await rig(options, helloV2(5));
+    try {
+      await delay(80);
+      assert.equal(r.raw.bytes.length, 14, "greeting and identity only");
+      assert.equal(r.raw.ended, false);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("a subscriber sends its 0x01/0x00 messages to a 2.0 peer as they are [ZMTP-V2-6] [ZMTP-SUBCMD-2]", async () => {
+    const options = { socketType: "SUB", maxMsgSize: -1, subscriptionRole: "subscriber" } as const;
+    const r = await rig(options, helloV2(1));
+    try {
+      r.stream.write([new Uint8Array([1, 0x61])]);
+      r.stream.write([new Uint8Array([0, 0x61])]);
+      await r.raw.waitFor(14 + 8, "subscription messages");
+      assert.deepEqual([...r.raw.bytes.subarray(14)], [0, 2, 1, 0x61, 0, 2, 0, 0x61]);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe("zmtp engine heartbeats", () => {
+  test("sends a PING every heartbeatIvl with heartbeatTtl in tenths of a second [ZMTP-BEAT-1]", async () => {
+    await using dealer = new Dealer({ heartbeatIvl: 20, heartbeatTtl: 1500, heartbeatTimeout: 0 });
+    const { url } = await dealer.bind("tcp://127.0.0.1:0");
+    const raw = await RawZmtp.dial(url);
+    try {
+      raw.write(helloV3(1, "DEALER"));
+      await raw.waitFor(66, "READY");
+      const start = frames(raw.bytes, 64)[0]![1].length + 2 + 64;
+      await within(2000, poll(() => commandNames(raw.bytes, start).length >= 3), "three PINGs");
+      const got = frames(raw.bytes, start).slice(0, 3);
+      for (const [flags, body] of got) {
+        assert.equal(flags, 0x04);
+        assert.deepEqual([...body], [4, ...enc.encode("PING"), 0, 15]);
+      }
+      assert.equal(raw.ended, false, "heartbeatTimeout 0 never drops the peer");
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("drops a peer silent for heartbeatTimeout after a PING, not one that talks [ZMTP-BEAT-2]", async () => {
+    await using dealer = new Dealer({ heartbeatIvl: 20, heartbeatTimeout: 150 });
+    const events: MonitorEvent[] = [];
+    dealer.monitor.on((e) => events.push(e));
+    const { url } = await dealer.bind("tcp://127.0.0.1:0");
+    const raw = await RawZmtp.dial(url);
+    try {
+      raw.write(helloV3(0, "DEALER")); // libzmq pings 3.0 peers too
+      await raw.waitFor(66, "READY");
+      for (let i = 0; i < 15; i++) { // 300 ms of chatter: a PONG every 20 ms
+        raw.write(command("PONG", new Uint8Array(0)));
+        await delay(20);
+      }
+      assert.equal(raw.ended, false, "a talking peer stays");
+      assert.equal(events.some((e) => e.type === "disconnected"), false);
+      const e = await nextEvent(events, "disconnected");
+      assert.ok(
+        e.type === "disconnected" && /heartbeat timed out/.test(e.reason ?? ""),
+        JSON.stringify(e),
+      );
+      await raw.waitEnded();
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("honours the TTL of the peer's PING: answers it, then drops the peer once silent that long [ZMTP-BEAT-3]", async () => {
+    await using dealer = new Dealer();
+    const events: MonitorEvent[] = [];
+    dealer.monitor.on((e) => events.push(e));
+    const { url } = await dealer.bind("tcp://127.0.0.1:0");
+    const raw = await RawZmtp.dial(url);
+    try {
+      raw.write(helloV3(1, "DEALER"));
+      await raw.waitFor(66, "READY");
+      const start = raw.bytes.length;
+      const sent = Date.now();
+      raw.write(command("PING", new Uint8Array([0, 2]))); // TTL 200 ms
+      const e = await nextEvent(events, "disconnected");
+      assert.ok(Date.now() - sent >= 150, "not before the TTL");
+      assert.ok(e.type === "disconnected" && /TTL/.test(e.reason ?? ""), JSON.stringify(e));
+      assert.deepEqual(commandNames(raw.bytes, start), ["PONG"]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  test("checks the heartbeat options [ZMTP-BEAT-4]", () => {
+    assert.throws(() => new Dealer({ heartbeatIvl: -1 }), { code: "EINVAL" });
+    assert.throws(() => new Dealer({ heartbeatIvl: 1.5 }), { code: "EINVAL" });
+    assert.throws(() => new Dealer({ heartbeatTtl: 6553600 }), { code: "EINVAL" });
+    assert.throws(() => new Dealer({ heartbeatTimeout: -1 }), { code: "EINVAL" });
+  });
+});
+
+describe("zmtp engine subscription translation", () => {
+  const subscriber = { socketType: "SUB", maxMsgSize: -1, subscriptionRole: "subscriber" } as const;
+  const publisher = { socketType: "PUB", maxMsgSize: -1, subscriptionRole: "publisher" } as const;
+
+  test("a subscriber's 0x01/0x00 messages go to a 3.1 peer as SUBSCRIBE/CANCEL commands [ZMTP-SUBCMD-1]", async () => {
+    const r = await rig(subscriber, helloV3(1, "PUB"));
+    try {
+      await r.raw.waitFor(66, "READY");
+      const start = r.raw.bytes.length;
+      r.stream.write([new Uint8Array([1, ...enc.encode("topic")])]);
+      r.stream.write([new Uint8Array([0, ...enc.encode("topic")])]);
+      r.stream.write([new Uint8Array([1])]); // everything
+      r.stream.write([new Uint8Array([2, 0x61])]); // not a subscription: a message (XSUB)
+      r.stream.write([new Uint8Array([1, 0x61]), new Uint8Array([0x62])]); // multipart: a message
+      r.stream.write([new Uint8Array(0)]);
+      await r.raw.waitFor(start + 15 + 12 + 11 + 4 + 6 + 2, "commands and messages");
+      const got = frames(r.raw.bytes, start).map(([f, b]) => [f, [...b]]);
+      assert.deepEqual(got, [
+        [4, [9, ...enc.encode("SUBSCRIBE"), ...enc.encode("topic")]],
+        [4, [6, ...enc.encode("CANCEL"), ...enc.encode("topic")]],
+        [4, [9, ...enc.encode("SUBSCRIBE")]],
+        [0, [2, 0x61]],
+        [1, [1, 0x61]],
+        [0, [0x62]],
+        [0, []],
+      ]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("a subscriber's 0x01/0x00 messages go to a 3.0 peer as they are [ZMTP-SUBCMD-2]", async () => {
+    const r = await rig(subscriber, helloV3(0, "XPUB"));
+    try {
+      await r.raw.waitFor(66, "READY");
+      const start = r.raw.bytes.length;
+      r.stream.write([new Uint8Array([1, 0x61])]);
+      r.stream.write([new Uint8Array([0, 0x61])]);
+      await r.raw.waitFor(start + 8, "subscription messages");
+      assert.deepEqual([...r.raw.bytes.subarray(start)], [0, 2, 1, 0x61, 0, 2, 0, 0x61]);
+      assert.equal(r.peer.version, "3.0");
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("a publisher gets SUBSCRIBE/CANCEL commands as 0x01/0x00 messages, and 3.0 ones unchanged [ZMTP-SUBCMD-3]", async () => {
+    for (const minor of [1, 0]) {
+      const hello = [...helloV3(minor, "SUB")];
+      if (minor === 1) {
+        hello.push(...command("SUBSCRIBE", enc.encode("ab")), ...command("CANCEL", enc.encode("")));
+      } else hello.push(0, 3, 1, 0x61, 0x62, 0, 1, 0);
+      hello.push(0, 1, 0x7a); // and an ordinary message
+      const r = await rig(publisher, new Uint8Array(hello));
+      try {
+        await within(2000, poll(() => r.got.length >= 3), "three messages");
+        assert.deepEqual(r.got.map((m) => m.map((f) => [...f])), [
+          [[1, 0x61, 0x62]],
+          [[0]],
+          [[0x7a]],
+        ], `minor ${minor}`);
+      } finally {
+        await r.close();
+      }
+    }
+  });
+
+  test("sockets that are not publishers ignore SUBSCRIBE/CANCEL commands [ZMTP-SUBCMD-4]", async () => {
+    const hello = [...helloV3(1, "PULL"), ...command("SUBSCRIBE", enc.encode("ab")), 0, 1, 0x7a];
+    const r = await rig({ socketType: "PUSH", maxMsgSize: -1 }, new Uint8Array(hello));
+    try {
+      await within(2000, poll(() => r.got.length >= 1), "the message");
+      await delay(20);
+      assert.deepEqual(r.got.map((m) => m.map((f) => [...f])), [[[0x7a]]]);
+    } finally {
+      await r.close();
+    }
   });
 });

@@ -27,8 +27,13 @@ export {
   ZmqSocket,
   type ZmqSocketOptions,
   type ZmtpPeer,
+  type ZmtpVersion,
 } from "./socket.ts";
 export { Req, type ReqOptions } from "./req.ts";
 export { Rep } from "./rep.ts";
 export { Router, type RouterOptions } from "./router.ts";
 export { proxy, type ProxyState, SteerableProxy } from "./proxy.ts";
+export { Pub } from "./pub.ts";
+export { Sub } from "./sub.ts";
+export { XPub, type XPubOptions } from "./xpub.ts";
+export { XSub } from "./xsub.ts";

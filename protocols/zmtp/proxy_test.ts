@@ -1,6 +1,6 @@
 import { test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { Dealer, Pull, Push, Rep, Req, Router } from "./mod.ts";
+import { Dealer, Pub, Pull, Push, Rep, Req, Router, Sub, XPub, XSub } from "./mod.ts";
 import { proxy, SteerableProxy } from "./proxy.ts";
 import { delay, within } from "../../testing/async.ts";
 
@@ -126,5 +126,41 @@ test("zmq.SteerableProxy pauses, resumes, copies to capture and terminates witho
     assert.deepEqual(text(await within(2000, frontend.recv(), "three")), ["three"]);
   } finally {
     for (const s of [frontend, backend, capture, source, sink, tap]) await s.close({ linger: 0 });
+  }
+});
+
+test("zmq.proxy FORWARDER: subscriptions travel up through XPUB/XSUB and only matching messages come down [ZMTP-PROXY-2]", async () => {
+  const frontend = new XSub();
+  const backend = new XPub();
+  const pub = new Pub();
+  const sub = new Sub();
+  const front = name("fwd-front");
+  const back = name("fwd-back");
+  try {
+    await frontend.bind(front);
+    await backend.bind(back);
+    const running = proxy(frontend, backend);
+    await pub.connect(front);
+    sub.subscribe("news");
+    await sub.connect(back);
+    const first = sub.recv();
+    let arrived = false;
+    first.then(() => (arrived = true), () => {});
+    for (let i = 0; !arrived && i < 100; i++) {
+      await pub.send(`ads ${i}`);
+      await pub.send(`news ${i}`);
+      await delay(5);
+    }
+    const seen = [text(await within(2000, first, "news through the forwarder"))[0]!];
+    for (let i = 0; i < 3; i++) {
+      await pub.send(`ads late ${i}`);
+      await pub.send(`news late ${i}`);
+    }
+    for (let i = 0; i < 3; i++) seen.push(text(await within(2000, sub.recv()))[0]!);
+    for (const m of seen) assert.match(m, /^news /);
+    await backend.close();
+    await within(2000, running);
+  } finally {
+    for (const s of [pub, sub, frontend, backend]) await s.close({ linger: 0 });
   }
 });

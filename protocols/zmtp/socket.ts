@@ -16,10 +16,16 @@ import {
   SocketCore,
   type SocketEndpoint,
 } from "../socket.ts";
-import { refusePeerType, zmtpHandshake, type ZmtpPeer } from "./engine.ts";
+import {
+  type EngineOptions,
+  refusePeerType,
+  subscriptionRoleOf,
+  zmtpHandshake,
+  type ZmtpPeer,
+} from "./engine.ts";
 import type { SocketTypeName } from "./socket_types.ts";
 
-export type { ZmtpPeer } from "./engine.ts";
+export type { ZmtpPeer, ZmtpVersion } from "./engine.ts";
 
 /** A ZeroMQ message: one or more frames. */
 export type Frames = Uint8Array[];
@@ -43,7 +49,31 @@ export interface ZmqSocketOptions extends SocketOptions {
    * @default {undefined} (an empty Identity)
    */
   readonly routingId?: Uint8Array | string;
+  /**
+   * Milliseconds between the PINGs sent to each ZMTP 3.x peer (libzmq's `ZMQ_HEARTBEAT_IVL`);
+   * 0 sends none. ZMTP 2.0 peers get no PINGs (that version has no commands).
+   * @default {0}
+   */
+  readonly heartbeatIvl?: number;
+  /**
+   * The time-to-live our PINGs announce, in ms, sent in tenths of a second (below 100 ms it is
+   * 0, no TTL): a peer that hears nothing from us for that long after a PING drops us
+   * (libzmq's `ZMQ_HEARTBEAT_TTL`). At most 6553599.
+   * @default {0}
+   */
+  readonly heartbeatTtl?: number;
+  /**
+   * How long after sending a PING to wait for anything at all from the peer before dropping it
+   * (the monitor's `disconnected` event says "heartbeat timed out"); 0 never drops
+   * (libzmq's `ZMQ_HEARTBEAT_TIMEOUT`).
+   * @default {heartbeatIvl}
+   */
+  readonly heartbeatTimeout?: number;
 }
+
+const HEARTBEAT_OPTIONS = ["heartbeatIvl", "heartbeatTtl", "heartbeatTimeout"] as const;
+const MAX_MS = 2 ** 31 - 1;
+const MAX_TTL_MS = 6553599; // 65535 tenths of a second, and the 99 ms below the next one
 
 const textEncoder = new TextEncoder();
 
@@ -70,24 +100,42 @@ function checkRoutingId(value: Uint8Array | string | undefined): Uint8Array | un
   return bytes;
 }
 
-function zmtpFamily(
-  socketType: SocketTypeName,
-  maxMsgSize: number,
-  routingId: Uint8Array | undefined,
-): Family<Frames, ZmtpPeer> {
-  const engine = routingId === undefined
-    ? { socketType, maxMsgSize }
-    : { socketType, maxMsgSize, routingId };
+function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer> {
   return {
     name: "zmtp",
     local: {
-      socketType,
-      identity: routingId ?? new Uint8Array(0),
+      socketType: engine.socketType,
+      identity: engine.routingId ?? new Uint8Array(0),
       minor: 1,
+      version: "3.1",
       metadata: new Map(),
     },
     handshake: (conn) => zmtpHandshake(conn, engine),
-    refuse: (peer) => refusePeerType(socketType, peer.socketType),
+    refuse: (peer) => refusePeerType(engine.socketType, peer.socketType),
+  };
+}
+
+/** Checks the engine's options and adds what the socket type implies (its subscription role). */
+function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): EngineOptions {
+  const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, MAX_MS);
+  const routingId = checkRoutingId(options.routingId);
+  const heartbeatIvl = checkInteger("heartbeatIvl", options.heartbeatIvl ?? 0, 0, MAX_MS);
+  const heartbeatTtl = checkInteger("heartbeatTtl", options.heartbeatTtl ?? 0, 0, MAX_TTL_MS);
+  const heartbeatTimeout = checkInteger(
+    "heartbeatTimeout",
+    options.heartbeatTimeout ?? heartbeatIvl,
+    0,
+    MAX_MS,
+  );
+  const subscriptionRole = subscriptionRoleOf(socketType);
+  return {
+    socketType,
+    maxMsgSize,
+    heartbeatIvl,
+    heartbeatTtl,
+    heartbeatTimeout,
+    ...(routingId === undefined ? {} : { routingId }),
+    ...(subscriptionRole === undefined ? {} : { subscriptionRole }),
   };
 }
 
@@ -121,11 +169,14 @@ export class ZmqSocket implements AsyncIterable<Frames>, AsyncDisposable {
     options: ZmqSocketOptions,
     extra: readonly string[] = [],
   ) {
-    const resolved = resolveSocketOptions(options, ["maxMsgSize", "routingId", ...extra]);
-    const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, 2 ** 31 - 1);
-    const routingId = checkRoutingId(options.routingId);
+    const resolved = resolveSocketOptions(options, [
+      "maxMsgSize",
+      "routingId",
+      ...HEARTBEAT_OPTIONS,
+      ...extra,
+    ]);
     this.#core = new SocketCore(
-      zmtpFamily(socketType, maxMsgSize, routingId),
+      zmtpFamily(engineOptions(socketType, options)),
       pattern,
       resolved,
       `zmq.${socketType} socket`,

@@ -1,0 +1,246 @@
+// Live publish-subscribe interop with libzmq 4.3.x through pyzmq (Debian's python3-zmq): edgemq's
+// zmq.Pub, Sub and XPub against conformance/peers/pyzmq_pubsub_peer.py, over tcp and ipc, edgemq
+// binding and connecting. Same SKIP policy as zmq_pyzmq_test.ts: loud skip without pyzmq, a
+// failure when CI=true.
+import { describe, test } from "../../testing/test.ts";
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { delay, within } from "../../testing/async.ts";
+import { Pub } from "../../protocols/zmtp/pub.ts";
+import { Sub } from "../../protocols/zmtp/sub.ts";
+import { XPub } from "../../protocols/zmtp/xpub.ts";
+import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
+
+const PEER = join(
+  import.meta.dirname ?? "conformance/interop",
+  "..",
+  "peers",
+  "pyzmq_pubsub_peer.py",
+);
+const COUNT = 3;
+const TOPIC = "news";
+
+/** A python that can import zmq (the system one first: a pyenv shim may shadow it). */
+function findPython(): string | undefined {
+  for (const python of [process.env.PYTHON, "/usr/bin/python3", "python3"]) {
+    if (python === undefined || python === "") continue;
+    const r = spawnSync(python, ["-c", "import zmq"], { stdio: "ignore" });
+    if (r.status === 0) return python;
+  }
+  return undefined;
+}
+
+const python = findPython();
+const ci = process.env.CI === "true";
+if (python === undefined) {
+  console.warn(
+    "SKIPPED: zmq pub/sub pyzmq interop: no python3 with the zmq module (apt install python3-zmq)",
+  );
+}
+
+const enc = new TextEncoder();
+const hexOf = (bytes: Uint8Array): string =>
+  [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (s: string): string => hexOf(enc.encode(s));
+
+/** One running pyzmq peer: its output read line by line, its stdin kept open until `stop`. */
+class PyPeer {
+  readonly lines: string[] = [];
+  readonly exited: Promise<number | null>;
+  #child: ChildProcess;
+  #stderr = "";
+
+  constructor(args: string[]) {
+    this.#child = spawn(python!, [PEER, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    let partial = "";
+    this.#child.stdout!.setEncoding("utf8");
+    this.#child.stdout!.on("data", (s: string) => {
+      const parts = (partial + s).split("\n");
+      partial = parts.pop()!;
+      this.lines.push(...parts);
+    });
+    this.#child.stderr!.setEncoding("utf8");
+    this.#child.stderr!.on("data", (s: string) => (this.#stderr += s));
+    this.exited = new Promise((resolve) => this.#child.on("close", (code) => resolve(code)));
+  }
+
+  /** The lines that are received messages (hex frames). */
+  get messages(): string[] {
+    return this.lines.filter((l) => /^[0-9a-f|]*$/.test(l) && l !== "");
+  }
+
+  /** Resolves with the first line starting with `prefix`. */
+  async line(prefix: string): Promise<string> {
+    await this.#wait(() => this.lines.some((l) => l.startsWith(prefix)), `line "${prefix}"`);
+    return this.lines.find((l) => l.startsWith(prefix))!;
+  }
+
+  /** Waits until the peer printed `n` messages. */
+  async received(n: number): Promise<void> {
+    await this.#wait(() => this.messages.length >= n, `${n} messages`);
+  }
+
+  async #wait(check: () => boolean, what: string): Promise<void> {
+    await within(
+      10000,
+      (async () => {
+        while (!check()) {
+          if (this.#child.exitCode !== null) {
+            throw new Error(`peer exited: ${this.lines.join(" / ")} ${this.#stderr}`);
+          }
+          await delay(5);
+        }
+      })(),
+      `pyzmq ${what}`,
+    );
+  }
+
+  /** Closes the peer's stdin (a PUB peer stops publishing). */
+  stop(): void {
+    this.#child.stdin?.end();
+  }
+
+  /** Waits for a clean exit. */
+  async done(): Promise<void> {
+    this.stop();
+    const code = await within(15000, this.exited, "pyzmq peer exit");
+    assert.equal(code, 0, `pyzmq peer failed (${code}): ${this.lines.join(" / ")} ${this.#stderr}`);
+  }
+
+  kill(): void {
+    if (this.#child.exitCode === null) this.#child.kill();
+  }
+}
+
+type Scheme = "tcp" | "ipc";
+let ipcSeq = 0;
+
+function ipcUrl(): string {
+  return `ipc://${join(tmpdir(), `edgemq-zmq-ps-${process.pid}-${ipcSeq++}.sock`)}`;
+}
+
+/**
+ * Connects `sock` with a pyzmq peer of type `pyType` (arguments `topic-hex count`), edgemq binding
+ * or connecting; runs `body`, waits for the peer to finish and closes everything.
+ */
+async function withPeer(
+  sock: ZmqSocket,
+  scheme: Scheme,
+  edgemqBinds: boolean,
+  pyType: string,
+  body: (peer: PyPeer) => Promise<void>,
+): Promise<PyPeer> {
+  const args = [hex(TOPIC), String(COUNT)];
+  let peer: PyPeer | undefined;
+  try {
+    if (edgemqBinds) {
+      const { url } = await sock.bind(scheme === "tcp" ? "tcp://127.0.0.1:0" : ipcUrl());
+      peer = new PyPeer([pyType, "connect", url, ...args]);
+    } else {
+      const at = scheme === "tcp" ? "tcp://127.0.0.1:*" : ipcUrl();
+      peer = new PyPeer([pyType, "bind", at, ...args]);
+      const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
+      await sock.connect(url);
+    }
+    await peer.line("READY");
+    await within(10000, body(peer), "exchange with pyzmq");
+    await peer.done();
+    return peer;
+  } finally {
+    peer?.kill();
+    await peer?.exited;
+    await sock.close({ linger: 0 });
+  }
+}
+
+/** Publishes an unwanted and a wanted message every 20 ms until the peer printed COUNT. */
+async function publishUntilReceived(pub: ZmqSocket, peer: PyPeer): Promise<void> {
+  for (let i = 0; i < 400 && peer.messages.length < COUNT; i++) {
+    await pub.send(["other", String(i)]);
+    await pub.send([TOPIC, String(i)]);
+    await delay(20);
+  }
+  await peer.received(COUNT);
+}
+
+describe(
+  "zmq publish-subscribe interop with pyzmq (libzmq 4.3)",
+  { skip: python === undefined && !ci },
+  () => {
+    if (python === undefined) {
+      test("pyzmq is installed when CI is true [ZMTP-PS-INTEROP-0]", () => {
+        assert.fail("python3-zmq is missing on CI");
+      });
+      return;
+    }
+    for (const scheme of ["tcp", "ipc"] as const) {
+      for (const edgemqBinds of [true, false]) {
+        const where = `${scheme}, edgemq ${edgemqBinds ? "binds" : "connects"}`;
+
+        test(`zmq.Pub publishes to a pyzmq SUB's topic (${where}) [ZMTP-PS-INTEROP-1]`, async () => {
+          const pub = new Pub();
+          const peer = await withPeer(pub, scheme, edgemqBinds, "SUB", async (peer) => {
+            await publishUntilReceived(pub, peer);
+          });
+          for (const line of peer.messages) assert.ok(line.startsWith(`${hex(TOPIC)}|`), line);
+        });
+
+        test(`zmq.Pub filters for a pyzmq XSUB: other topics never cross the wire (${where}) [ZMTP-PS-INTEROP-2]`, async () => {
+          const pub = new Pub();
+          const peer = await withPeer(pub, scheme, edgemqBinds, "XSUB", async (peer) => {
+            await publishUntilReceived(pub, peer);
+            assert.ok(pub.stats.txMsgs >= 2 * COUNT);
+          });
+          // an XSUB does not filter: anything but the topic would have been printed
+          assert.equal(peer.messages.length, COUNT);
+          for (const line of peer.messages) assert.ok(line.startsWith(`${hex(TOPIC)}|`), line);
+        });
+
+        test(`zmq.Sub receives a pyzmq PUB's topic only (${where}) [ZMTP-PS-INTEROP-3]`, async () => {
+          const sub = new Sub();
+          sub.subscribe(TOPIC);
+          await withPeer(sub, scheme, edgemqBinds, "PUB", async (peer) => {
+            for (let i = 0; i < COUNT; i++) {
+              const [topic, n] = await within(5000, sub.recv(), "message");
+              assert.equal(new TextDecoder().decode(topic), TOPIC);
+              assert.ok(n !== undefined);
+            }
+            peer.stop();
+          });
+        });
+
+        test(`zmq.XPub sees a pyzmq SUB's subscription and publishes to it (${where}) [ZMTP-PS-INTEROP-4]`, async () => {
+          const xpub = new XPub();
+          const peer = await withPeer(xpub, scheme, edgemqBinds, "SUB", async (peer) => {
+            const [note] = await within(5000, xpub.recv(), "subscription");
+            assert.equal(hexOf(note!), `01${hex(TOPIC)}`);
+            await xpub.send(["other", "x"]);
+            for (let i = 0; i < COUNT; i++) await xpub.send([TOPIC, String(i)]);
+            await peer.received(COUNT);
+          });
+          assert.deepEqual(
+            peer.messages,
+            [0, 1, 2].map((i) => `${hex(TOPIC)}|${hex(String(i))}`),
+          );
+        });
+
+        test(`a pyzmq XPUB sees zmq.Sub's subscribe and cancel (${where}) [ZMTP-PS-INTEROP-5]`, async () => {
+          const sub = new Sub();
+          // the peer expects COUNT messages: subscribe, cancel, and one more subscribe
+          const peer = await withPeer(sub, scheme, edgemqBinds, "XPUB", async (peer) => {
+            sub.subscribe(TOPIC);
+            await peer.received(1);
+            sub.unsubscribe(TOPIC);
+            await peer.received(2);
+            sub.subscribe("z");
+            await peer.received(3);
+          });
+          assert.deepEqual(peer.messages, [`01${hex(TOPIC)}`, `00${hex(TOPIC)}`, `01${hex("z")}`]);
+        });
+      }
+    }
+  },
+);

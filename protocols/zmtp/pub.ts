@@ -1,0 +1,46 @@
+/**
+ * PUB (RFC 29, ZMTP `Socket-Type` "PUB"): sends each message to every SUB/XSUB peer that
+ * subscribed to a prefix of its first frame. Filtering happens here, per peer, so a message no
+ * peer wants never reaches the wire. A peer at its high-water mark misses the message (counted in
+ * `stats.dropped`): publishing never waits. A PUB cannot receive.
+ *
+ * @module
+ */
+import { XpubPattern } from "./xpub.ts";
+import { ZmqSocket, type ZmqSocketOptions } from "./socket.ts";
+
+/**
+ * A PUB socket (libzmq's `ZMQ_PUB`).
+ *
+ * @example Publish to a subscriber
+ * ```ts
+ * import { Pub } from "./pub.ts";
+ * import { Sub } from "./sub.ts";
+ * await using pub = new Pub();
+ * await using sub = new Sub();
+ * sub.subscribe("weather");
+ * await pub.bind("inproc://zmq-pub-doc");
+ * await sub.connect("inproc://zmq-pub-doc");
+ * await new Promise((r) => setTimeout(r, 10)); // let the subscription arrive
+ * await pub.send(["sports", "1-0"]); // nobody subscribed: filtered out
+ * await pub.send(["weather", "rain"]);
+ * const [, body] = await sub.recv();
+ * console.log(new TextDecoder().decode(body)); // rain
+ * ```
+ */
+export class Pub extends ZmqSocket {
+  /** Creates a PUB socket. */
+  constructor(options: ZmqSocketOptions = {}) {
+    super(
+      "PUB",
+      new XpubPattern({
+        xpub: false,
+        verbose: false,
+        manual: false,
+        welcome: undefined,
+        name: "zmq.Pub",
+      }),
+      options,
+    );
+  }
+}

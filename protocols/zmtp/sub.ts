@@ -1,0 +1,65 @@
+/**
+ * SUB (RFC 29, ZMTP `Socket-Type` "SUB"): receives what PUB/XPUB peers publish to the topics it
+ * subscribed to (prefixes of the first frame; the empty topic matches everything). Subscriptions
+ * are sent to every publisher, replayed to each one that attaches later, and counted as libzmq
+ * counts them: subscribing twice needs two `unsubscribe` calls before the cancel goes out.
+ * Publishers filter, and a SUB filters again on receipt (a ZMTP 3.0 publisher may send
+ * everything) and at `recv` (queued messages of a cancelled topic are dropped). Receives from all
+ * publishers fair-queued; a SUB cannot send.
+ *
+ * @module
+ */
+import { MqError } from "../errors.ts";
+import { ZmqSocket, type ZmqSocketOptions } from "./socket.ts";
+import { topicBytes } from "./xpub.ts";
+import { XsubPattern } from "./xsub.ts";
+
+class SubPattern extends XsubPattern {
+  override trySend(): never {
+    throw new MqError("ENOTSUP", "zmq.Sub cannot send; use zmq.Pub, or subscribe()");
+  }
+}
+
+/**
+ * A SUB socket (libzmq's `ZMQ_SUB`).
+ *
+ * @example Subscribe to one topic
+ * ```ts
+ * import { Pub } from "./pub.ts";
+ * import { Sub } from "./sub.ts";
+ * await using pub = new Pub();
+ * await using sub = new Sub();
+ * sub.subscribe("weather");
+ * await pub.bind("inproc://zmq-sub-doc");
+ * await sub.connect("inproc://zmq-sub-doc");
+ * await new Promise((r) => setTimeout(r, 10)); // let the subscription arrive
+ * await pub.send("weather: rain");
+ * console.log(new TextDecoder().decode((await sub.recv())[0])); // weather: rain
+ * ```
+ */
+export class Sub extends ZmqSocket {
+  #pattern: SubPattern;
+
+  /** Creates a SUB socket (it receives nothing until `subscribe` is called). */
+  constructor(options: ZmqSocketOptions = {}) {
+    const pattern = new SubPattern(true);
+    super("SUB", pattern, options);
+    this.#pattern = pattern;
+  }
+
+  /** Receives messages whose first frame starts with `topic` ("" = everything). Counted. */
+  subscribe(topic: Uint8Array | string): void {
+    if (this.closed) throw new MqError("ECLOSED", "zmq.Sub is closed");
+    this.#pattern.subscribe(topicBytes(topic, "zmq.Sub.subscribe"));
+  }
+
+  /**
+   * Drops one subscription to `topic`; once none is left, publishers stop sending it and queued
+   * messages of it are dropped. Unsubscribing a topic that was not subscribed does nothing, as in
+   * libzmq.
+   */
+  unsubscribe(topic: Uint8Array | string): void {
+    if (this.closed) throw new MqError("ECLOSED", "zmq.Sub is closed");
+    this.#pattern.unsubscribe(topicBytes(topic, "zmq.Sub.unsubscribe"));
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * XPUB (RFC 29, ZMTP `Socket-Type` "XPUB"): a PUB that lets the application see subscriptions.
+ * Each message goes to every SUB/XSUB peer that subscribed to a prefix of its first frame
+ * (filtering happens here, at the publisher); a peer at its high-water mark misses the message,
+ * so publishing never waits. `recv` returns subscription messages: a single frame `0x01` + topic
+ * for a subscribe and `0x00` + topic for a cancel (libzmq's form, whatever the peer put on the
+ * wire), and any other message a peer sent upstream (from an XSUB).
+ *
+ * By default only the first subscription to a topic (over all peers) and the cancel that leaves
+ * no peer on it are reported; `verbose` reports every subscribe. `manual` applies nothing on its
+ * own: every subscription is reported and the application decides with `subscribe`/`unsubscribe`
+ * for the peer of the subscription it received last (libzmq's `ZMQ_XPUB_MANUAL`).
+ * `welcomeMessage` is sent to each new peer as it attaches. When a peer leaves, the cancels of its
+ * topics that no other peer holds are reported.
+ *
+ * Subscriptions reach a pattern as single-frame messages (`0x01`/`0x00` + topic); the engine turns
+ * ZMTP 3.1 SUBSCRIBE/CANCEL commands into that form, and over inproc they travel as they are.
+ *
+ * @module
+ */
+import { FairQueue } from "../_fq.ts";
+import { Deque } from "../_deque.ts";
+import { PrefixTrie } from "../_trie.ts";
+import { invalid, MqError } from "../errors.ts";
+import type { Pattern, PatternHost } from "../pattern.ts";
+import type { Pipe } from "../pipe.ts";
+import { checkBoolean } from "./router.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+
+type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
+
+const textEncoder = new TextEncoder();
+
+/** @internal A topic as a map key (one char per byte). */
+export function topicKey(topic: Uint8Array): string {
+  let key = "";
+  for (const b of topic) key += String.fromCharCode(b);
+  return key;
+}
+
+/** @internal A topic given as bytes or a UTF-8 string. */
+export function topicBytes(topic: Uint8Array | string, who: string): Uint8Array {
+  if (topic instanceof Uint8Array) return topic;
+  if (typeof topic === "string") return textEncoder.encode(topic);
+  throw invalid(`${who}: a topic must be a Uint8Array or a string, got ${typeof topic}`);
+}
+
+/** @internal A subscription message: one frame, `0x01` (subscribe) or `0x00` (cancel) + topic. */
+export function subscriptionMessage(subscribe: boolean, topic: Uint8Array): Frames {
+  const frame = new Uint8Array(topic.length + 1);
+  frame[0] = subscribe ? 1 : 0;
+  frame.set(topic, 1);
+  return [frame];
+}
+
+/** @internal Reads a subscription message; undefined if `msg` is not one. */
+export function parseSubscription(
+  msg: Frames,
+): { subscribe: boolean; topic: Uint8Array } | undefined {
+  if (msg.length !== 1) return undefined;
+  const frame = msg[0]!;
+  if (frame.length === 0 || frame[0]! > 1) return undefined;
+  return { subscribe: frame[0] === 1, topic: frame.subarray(1) };
+}
+
+/** The topics one peer holds: a set (libzmq's publisher side does not count per peer). */
+class TopicSet {
+  readonly trie = new PrefixTrie();
+  readonly topics = new Map<string, Uint8Array>();
+
+  /** Adds `topic`; false if it was there. */
+  add(topic: Uint8Array): boolean {
+    const key = topicKey(topic);
+    if (this.topics.has(key)) return false;
+    this.topics.set(key, topic.slice());
+    this.trie.add(topic);
+    return true;
+  }
+
+  /** Removes `topic`; false if it was not there. */
+  remove(topic: Uint8Array): boolean {
+    if (!this.topics.delete(topicKey(topic))) return false;
+    this.trie.remove(topic);
+    return true;
+  }
+}
+
+/** Per pipe: what it asked for and, in manual mode, what the application applied. */
+interface PipeTopics {
+  readonly requested: TopicSet;
+  readonly applied: TopicSet; // the same object as `requested` unless manual
+}
+
+/** @internal What the XPUB pattern needs to know. */
+export interface XpubConfig {
+  /** Report subscriptions and deliver upstream messages (XPUB); PUB drops both. */
+  readonly xpub: boolean;
+  readonly verbose: boolean;
+  readonly manual: boolean;
+  readonly welcome: Uint8Array | undefined;
+  /** "zmq.Pub" or "zmq.XPub", for error messages. */
+  readonly name: string;
+}
+
+/** @internal Publisher-side filtering and subscription reporting (PUB and XPUB). */
+export class XpubPattern implements Pattern<Frames, ZmtpPeer> {
+  #host!: PatternHost;
+  #config: XpubConfig;
+  #pipes = new Map<ZmtpPipe, PipeTopics>();
+  #holders = new Map<string, number>(); // topic → number of pipes that requested it
+  #notes = new Deque<{ msg: Frames; pipe: ZmtpPipe }>();
+  #fq = new FairQueue<Frames>(); // upstream messages (XPUB only)
+  #last: ZmtpPipe | undefined; // the pipe of the last subscription the user received
+
+  constructor(config: XpubConfig) {
+    this.#config = config;
+  }
+
+  bind(host: PatternHost): void {
+    this.#host = host;
+  }
+
+  attach(pipe: ZmtpPipe): undefined {
+    const requested = new TopicSet();
+    const applied = this.#config.manual ? new TopicSet() : requested;
+    this.#pipes.set(pipe, { requested, applied });
+    this.#fq.attach(pipe);
+    if (this.#config.welcome !== undefined) pipe.send([this.#config.welcome]);
+  }
+
+  detach(pipe: ZmtpPipe): void {
+    const topics = this.#pipes.get(pipe);
+    this.#pipes.delete(pipe);
+    this.#fq.detach(pipe);
+    if (this.#last === pipe) this.#last = undefined;
+    if (topics === undefined) return;
+    for (const topic of topics.requested.topics.values()) this.#released(topic, pipe);
+  }
+
+  admit(pipe: ZmtpPipe, msg: Frames): boolean {
+    const sub = parseSubscription(msg);
+    if (sub === undefined) {
+      if (this.#config.xpub) return true; // upstream traffic from an XSUB: queued for recv
+      this.#host.stats.dropped++;
+      return false;
+    }
+    const topics = this.#pipes.get(pipe);
+    if (topics === undefined) return false;
+    if (sub.subscribe) this.#subscribed(pipe, topics, sub.topic);
+    else this.#cancelled(pipe, topics, sub.topic);
+    return false;
+  }
+
+  #subscribed(pipe: ZmtpPipe, topics: PipeTopics, topic: Uint8Array): void {
+    const fresh = topics.requested.add(topic);
+    let first = false;
+    if (fresh) {
+      const key = topicKey(topic);
+      const n = (this.#holders.get(key) ?? 0) + 1;
+      this.#holders.set(key, n);
+      first = n === 1;
+    }
+    if (this.#config.manual || first || this.#config.verbose) this.#note(true, topic, pipe);
+  }
+
+  #cancelled(pipe: ZmtpPipe, topics: PipeTopics, topic: Uint8Array): void {
+    if (topics.requested.remove(topic)) return this.#released(topic, pipe);
+    // libzmq passes on a cancel it cannot match when no peer holds the topic
+    if (this.#config.manual || !this.#holders.has(topicKey(topic))) {
+      this.#note(false, topic, pipe);
+    }
+  }
+
+  /** `pipe` no longer requests `topic` (cancel or disconnect). */
+  #released(topic: Uint8Array, pipe: ZmtpPipe): void {
+    const key = topicKey(topic);
+    const n = (this.#holders.get(key) ?? 1) - 1;
+    if (n > 0) this.#holders.set(key, n);
+    else this.#holders.delete(key);
+    if (this.#config.manual || n === 0) this.#note(false, topic, pipe);
+  }
+
+  #note(subscribe: boolean, topic: Uint8Array, pipe: ZmtpPipe): void {
+    if (!this.#config.xpub) return;
+    this.#notes.push({ msg: subscriptionMessage(subscribe, topic), pipe });
+    this.#host.wakeRecv();
+  }
+
+  readable(pipe: ZmtpPipe): void {
+    this.#fq.activated(pipe);
+    this.#host.wakeRecv();
+  }
+
+  writable(): void {}
+
+  trySend(msg: Frames): true {
+    const stats = this.#host.stats;
+    stats.txMsgs++;
+    const first = msg[0]!;
+    for (const [pipe, topics] of this.#pipes) {
+      if (!topics.applied.trie.matches(first)) continue;
+      if (pipe.writable) pipe.send(msg);
+      else stats.dropped++;
+    }
+    return true;
+  }
+
+  tryRecv(): Frames | undefined {
+    if (!this.#config.xpub) {
+      throw new MqError("ENOTSUP", `${this.#config.name} cannot receive; use zmq.Sub`);
+    }
+    const note = this.#notes.shift();
+    if (note !== undefined) {
+      this.#last = note.pipe;
+      this.#host.stats.rxMsgs++;
+      return note.msg;
+    }
+    const got = this.#fq.recv();
+    if (got === undefined) return undefined;
+    this.#host.stats.rxMsgs++;
+    return got[0];
+  }
+
+  /** Manual mode: applies (or removes) `topic` for the pipe of the last received subscription. */
+  apply(subscribe: boolean, topic: Uint8Array): void {
+    if (!this.#config.manual) {
+      throw invalid("zmq.XPub: subscribe/unsubscribe need the manual option (as in libzmq)");
+    }
+    const pipe = this.#last;
+    if (pipe === undefined) return; // like libzmq: nothing to apply it to
+    const topics = this.#pipes.get(pipe);
+    if (topics === undefined) return;
+    if (subscribe) topics.applied.add(topic);
+    else topics.applied.remove(topic);
+  }
+}
+
+/** Options of an XPUB socket. */
+export interface XPubOptions extends ZmqSocketOptions {
+  /**
+   * Report every subscribe, not only the first one to a topic (libzmq's `ZMQ_XPUB_VERBOSE`).
+   * Cancels are still reported only when no peer holds the topic any more.
+   * @default {false}
+   */
+  readonly verbose?: boolean;
+  /**
+   * Apply no subscription on its own: every subscribe and cancel is reported, and the application
+   * applies it with `subscribe`/`unsubscribe` (libzmq's `ZMQ_XPUB_MANUAL`).
+   * @default {false}
+   */
+  readonly manual?: boolean;
+  /**
+   * Sent to every new peer as it attaches (libzmq's `ZMQ_XPUB_WELCOME_MSG`); a SUB receives it
+   * only if it subscribed to a prefix of it. Strings are UTF-8 encoded.
+   * @default {undefined}
+   */
+  readonly welcomeMessage?: Uint8Array | string;
+}
+
+/** @internal Checks `welcomeMessage`. */
+function checkWelcome(value: Uint8Array | string | undefined): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  return topicBytes(value, "option welcomeMessage").slice();
+}
+
+/**
+ * An XPUB socket (libzmq's `ZMQ_XPUB`).
+ *
+ * @example See who subscribes
+ * ```ts
+ * import { Sub } from "./sub.ts";
+ * import { XPub } from "./xpub.ts";
+ * await using xpub = new XPub();
+ * await using sub = new Sub();
+ * await xpub.bind("inproc://zmq-xpub-doc");
+ * await sub.connect("inproc://zmq-xpub-doc");
+ * sub.subscribe("news");
+ * const [note] = await xpub.recv();
+ * console.log(note![0], new TextDecoder().decode(note!.subarray(1))); // 1 news
+ * ```
+ */
+export class XPub extends ZmqSocket {
+  #pattern: XpubPattern;
+
+  /** Creates an XPUB socket. */
+  constructor(options: XPubOptions = {}) {
+    const pattern = new XpubPattern({
+      xpub: true,
+      verbose: checkBoolean("verbose", options.verbose),
+      manual: checkBoolean("manual", options.manual),
+      welcome: checkWelcome(options.welcomeMessage),
+      name: "zmq.XPub",
+    });
+    super("XPUB", pattern, options, ["verbose", "manual", "welcomeMessage"]);
+    this.#pattern = pattern;
+  }
+
+  /**
+   * Manual mode: lets the peer of the last received subscription get messages starting with
+   * `topic` (libzmq's `ZMQ_SUBSCRIBE` on an XPUB). Without `manual` it throws `EINVAL`.
+   */
+  subscribe(topic: Uint8Array | string): void {
+    this.#pattern.apply(true, topicBytes(topic, "zmq.XPub.subscribe"));
+  }
+
+  /** Manual mode: stops `topic` for the peer of the last received subscription. */
+  unsubscribe(topic: Uint8Array | string): void {
+    this.#pattern.apply(false, topicBytes(topic, "zmq.XPub.unsubscribe"));
+  }
+}
