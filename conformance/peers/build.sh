@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the live ZeroMQ peers for conformance/interop/zmq_peers_test.ts, idempotently:
+#   zmqrs/    zmq.rs (crates.io `zeromq` 0.4.1)  -> zmqrs/target/release/zmqrs_peer   (cargo)
+#   jeromq06/ JeroMQ 0.6.0 (Maven Central)       -> jeromq06/target/{lib,classes}   (mvn + javac)
+#             and, if Debian's libjeromq-java (0.3.6, ZMTP 2.0) is installed, target/classes036
+#   zeromqjs/ zeromq.js 6.8.0 (npm, Node only)   -> zeromqjs/node_modules           (npm)
+# Outputs live in target/ and node_modules/ (ignored by git); a peer whose output is newer than
+# its sources is not rebuilt. Needs: cargo, java + javac (17), mvn, node + npm.
+# Any failure stops the script with a non-zero exit.
+set -euo pipefail
+cd "$(dirname "$0")"
+step() { printf '[peers/build.sh] %s\n' "$*"; }
+need() { command -v "$1" >/dev/null || { echo "[peers/build.sh] ERROR: $1 not found" >&2; exit 1; }; }
+
+# zmq.rs: cargo tracks freshness itself
+need cargo
+step "zmq.rs peer: cargo build --release (zmqrs/)"
+start=$SECONDS
+(cd zmqrs && cargo build --release --locked --quiet 2>&1 || cargo build --release --quiet)
+test -x zmqrs/target/release/zmqrs_peer
+step "zmq.rs peer ready ($((SECONDS - start)) s)"
+
+# JeroMQ: Maven fetches the jars, javac compiles the one source file
+need mvn; need javac
+src=jeromq06/src/main/java/edgemq/JeromqPeer.java
+start=$SECONDS
+if [ ! -f jeromq06/target/lib/jeromq-0.6.0.jar ]; then
+  step "JeroMQ peer: mvn dependency:copy-dependencies (jeromq06/target/lib)"
+  (cd jeromq06 && mvn -q -B dependency:copy-dependencies -DoutputDirectory=target/lib \
+    -DincludeScope=runtime)
+fi
+test -f jeromq06/target/lib/jeromq-0.6.0.jar
+if [ ! -f jeromq06/target/classes/edgemq/JeromqPeer.class ] ||
+  [ "$src" -nt jeromq06/target/classes/edgemq/JeromqPeer.class ]; then
+  step "JeroMQ peer: javac against JeroMQ 0.6.0"
+  javac -nowarn -Xlint:-deprecation -d jeromq06/target/classes -cp "jeromq06/target/lib/*" "$src" 2>&1 |
+    grep -v '^Note:' || true
+fi
+test -f jeromq06/target/classes/edgemq/JeromqPeer.class
+if [ -f /usr/share/java/jeromq.jar ]; then
+  if [ ! -f jeromq06/target/classes036/edgemq/JeromqPeer.class ] ||
+    [ "$src" -nt jeromq06/target/classes036/edgemq/JeromqPeer.class ]; then
+    step "JeroMQ peer: javac against Debian's JeroMQ 0.3.6 (for the vector capture)"
+    javac -nowarn -d jeromq06/target/classes036 -cp /usr/share/java/jeromq.jar "$src" 2>&1 |
+      grep -v '^Note:' || true
+  fi
+else
+  step "JeroMQ 0.3.6 (apt-get install libjeromq-java) not installed: only needed to re-capture vectors"
+fi
+step "JeroMQ peer ready ($((SECONDS - start)) s)"
+
+# zeromq.js: its npm package carries prebuilt addons (libzmq 4.3.5); no install script is needed
+need node; need npm
+start=$SECONDS
+if [ ! -f zeromqjs/node_modules/zeromq/package.json ] ||
+  [ zeromqjs/package.json -nt zeromqjs/node_modules/zeromq/package.json ]; then
+  step "zeromq.js peer: npm install --ignore-scripts (zeromqjs/)"
+  (cd zeromqjs && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+(cd zeromqjs && node -e 'import("zeromq").then((z) => console.log("[peers/build.sh] zeromq.js loads, libzmq " + z.version))')
+step "zeromq.js peer ready ($((SECONDS - start)) s)"

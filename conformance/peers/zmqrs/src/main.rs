@@ -1,0 +1,210 @@
+//! A zmq.rs (crates.io `zeromq`) peer for edgemq's interop tests.
+//!
+//! usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo> [count]
+//!
+//! Same output protocol as conformance/peers/pyzmq_peer.py:
+//! - send: sends `count` two-frame messages ["msg", "<i>"] (PUB waits 500 ms first, so that a
+//!   subscriber has joined); REQ reads the reply after each request.
+//! - ask: like send, but reads (and prints) a reply after each message, whatever the type.
+//! - recv: receives `count` messages and prints each as one line of hex frames joined by "|"
+//!   (REP answers each with ["ok"]; SUB subscribes to "msg").
+//! - echo: receives `count` messages and sends each back unchanged.
+//! When binding, the real endpoint is printed first as "ENDPOINT <url>" (a "*" port means any).
+//! Prints "READY" once bound/connected; exits 0 after "DONE", 2 after a 10 s receive timeout.
+//! zmq.rs has no PAIR socket; a DEALER gets the routing id "rs".
+use std::time::Duration;
+
+use bytes::Bytes;
+use zeromq::{
+    DealerSocket, PubSocket, PullSocket, PushSocket, RepSocket, ReqSocket, RouterSocket, Socket,
+    SocketOptions, SocketRecv, SocketSend, SubSocket, ZmqMessage, ZmqResult,
+};
+
+const RECV_TIMEOUT: Duration = Duration::from_secs(10);
+
+enum Peer {
+    Push(PushSocket),
+    Pull(PullSocket),
+    Dealer(DealerSocket),
+    Router(RouterSocket),
+    Req(ReqSocket),
+    Rep(RepSocket),
+    Pub(PubSocket),
+    Sub(SubSocket),
+}
+
+macro_rules! each {
+    ($peer:expr, $s:ident => $body:expr) => {
+        match $peer {
+            Peer::Push($s) => $body,
+            Peer::Pull($s) => $body,
+            Peer::Dealer($s) => $body,
+            Peer::Router($s) => $body,
+            Peer::Req($s) => $body,
+            Peer::Rep($s) => $body,
+            Peer::Pub($s) => $body,
+            Peer::Sub($s) => $body,
+        }
+    };
+}
+
+impl Peer {
+    fn new(kind: &str) -> Option<Peer> {
+        Some(match kind.to_ascii_uppercase().as_str() {
+            "PUSH" => Peer::Push(PushSocket::new()),
+            "PULL" => Peer::Pull(PullSocket::new()),
+            "DEALER" => {
+                let mut options = SocketOptions::default();
+                options.peer_identity(Bytes::from_static(b"rs").try_into().ok()?);
+                Peer::Dealer(DealerSocket::with_options(options))
+            }
+            "ROUTER" => Peer::Router(RouterSocket::new()),
+            "REQ" => Peer::Req(ReqSocket::new()),
+            "REP" => Peer::Rep(RepSocket::new()),
+            "PUB" => Peer::Pub(PubSocket::new()),
+            "SUB" => Peer::Sub(SubSocket::new()),
+            _ => return None,
+        })
+    }
+
+    async fn send(&mut self, msg: ZmqMessage) -> ZmqResult<()> {
+        match self {
+            Peer::Push(s) => s.send(msg).await,
+            Peer::Dealer(s) => s.send(msg).await,
+            Peer::Router(s) => s.send(msg).await,
+            Peer::Req(s) => s.send(msg).await,
+            Peer::Rep(s) => s.send(msg).await,
+            Peer::Pub(s) => s.send(msg).await,
+            Peer::Pull(_) | Peer::Sub(_) => Err(zeromq::ZmqError::Other("socket cannot send")),
+        }
+    }
+
+    async fn recv(&mut self) -> ZmqResult<ZmqMessage> {
+        match self {
+            Peer::Pull(s) => s.recv().await,
+            Peer::Dealer(s) => s.recv().await,
+            Peer::Router(s) => s.recv().await,
+            Peer::Req(s) => s.recv().await,
+            Peer::Rep(s) => s.recv().await,
+            Peer::Sub(s) => s.recv().await,
+            Peer::Push(_) | Peer::Pub(_) => Err(zeromq::ZmqError::Other("socket cannot receive")),
+        }
+    }
+}
+
+fn hex_line(msg: &ZmqMessage) -> String {
+    let frames: Vec<String> =
+        msg.iter().map(|f| f.iter().map(|b| format!("{b:02x}")).collect()).collect();
+    frames.join("|")
+}
+
+fn frames(parts: &[&[u8]]) -> ZmqMessage {
+    let v: Vec<Bytes> = parts.iter().map(|p| Bytes::copy_from_slice(p)).collect();
+    ZmqMessage::try_from(v).expect("at least one frame")
+}
+
+async fn recv_timed(peer: &mut Peer) -> Result<ZmqMessage, i32> {
+    match tokio::time::timeout(RECV_TIMEOUT, peer.recv()).await {
+        Ok(Ok(m)) => Ok(m),
+        Ok(Err(e)) => {
+            eprintln!("recv failed: {e}");
+            Err(1)
+        }
+        Err(_) => {
+            println!("TIMEOUT");
+            Err(2)
+        }
+    }
+}
+
+async fn run(args: Vec<String>) -> Result<(), i32> {
+    if args.len() < 5 {
+        eprintln!("usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo> [count]");
+        return Err(64);
+    }
+    let (kind, mode, endpoint, action) = (&args[1], &args[2], &args[3], &args[4]);
+    let count: usize = args.get(5).map(|c| c.parse().unwrap_or(1)).unwrap_or(1);
+    let mut peer = Peer::new(kind).ok_or_else(|| {
+        eprintln!("unsupported socket type {kind}");
+        64
+    })?;
+    if let Peer::Sub(s) = &mut peer {
+        s.subscribe("msg").await.map_err(|e| {
+            eprintln!("subscribe failed: {e}");
+            1
+        })?;
+    }
+    if mode == "bind" {
+        let at = endpoint.strip_suffix(":*").map(|h| format!("{h}:0")).unwrap_or(endpoint.clone());
+        let bound = each!(&mut peer, s => s.bind(&at).await).map_err(|e| {
+            eprintln!("bind {at} failed: {e}");
+            1
+        })?;
+        println!("ENDPOINT {bound}");
+    } else {
+        each!(&mut peer, s => s.connect(endpoint).await).map_err(|e| {
+            eprintln!("connect {endpoint} failed: {e}");
+            1
+        })?;
+    }
+    println!("READY");
+    if matches!(peer, Peer::Pub(_)) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    for i in 0..count {
+        let result = match action.as_str() {
+            "send" | "ask" => {
+                // zmq.rs refuses to send before a peer is connected (no queueing): when it bound,
+                // retry for up to 10 s until the other side has connected
+                let mut sent = peer.send(frames(&[b"msg", i.to_string().as_bytes()])).await;
+                for _ in 0..500 {
+                    if sent.is_ok() || mode != "bind" {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    sent = peer.send(frames(&[b"msg", i.to_string().as_bytes()])).await;
+                }
+                if sent.is_ok() && (action == "ask" || matches!(peer, Peer::Req(_))) {
+                    let reply = recv_timed(&mut peer).await?;
+                    println!("{}", hex_line(&reply));
+                }
+                sent
+            }
+            "recv" => {
+                let msg = recv_timed(&mut peer).await?;
+                println!("{}", hex_line(&msg));
+                if matches!(peer, Peer::Rep(_)) {
+                    peer.send(frames(&[b"ok"])).await
+                } else {
+                    Ok(())
+                }
+            }
+            "echo" => {
+                let msg = recv_timed(&mut peer).await?;
+                peer.send(msg).await
+            }
+            _ => {
+                eprintln!("unknown action {action}");
+                return Err(64);
+            }
+        };
+        result.map_err(|e| {
+            eprintln!("send failed: {e}");
+            1
+        })?;
+    }
+    // zmq.rs has no linger: give the last frames a moment to leave before closing
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    each!(peer, s => { s.close().await; });
+    println!("DONE");
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let code = match run(std::env::args().collect()).await {
+        Ok(()) => 0,
+        Err(code) => code,
+    };
+    std::process::exit(code);
+}
