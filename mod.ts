@@ -27,3 +27,4 @@ export {
 export type { SocketOptions } from "./protocols/options.ts";
 export type { RecvOptions, SendOptions, SocketEndpoint } from "./protocols/socket.ts";
 export * as zmq from "./protocols/zmtp/mod.ts";
+export { SocketBase } from "./protocols/socket_base.ts";

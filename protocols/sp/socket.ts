@@ -7,15 +7,9 @@
  */
 import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
 import { MqError } from "../errors.ts";
-import type { Monitor, SocketStats } from "../monitor.ts";
 import type { Pattern } from "../pattern.ts";
-import {
-  type Family,
-  type RecvOptions,
-  type SendOptions,
-  SocketCore,
-  type SocketEndpoint,
-} from "../socket.ts";
+import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
+import { SocketBase } from "../socket_base.ts";
 import { exchangeHeaders, SpStream } from "./wire.ts";
 
 /** What an SP peer announced in its header. */
@@ -105,7 +99,7 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<Uint8Array,
  * console.log(new TextDecoder().decode(await pull.recv())); // job 1
  * ```
  */
-export class SpSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
+export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
   #core: SocketCore<Uint8Array, SpPeer>;
 
   /**
@@ -127,12 +121,14 @@ export class SpSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
       0,
       2 ** 31 - 1,
     );
-    this.#core = new SocketCore(
+    const core = new SocketCore(
       spFamily(protocol, recvMaxSize),
       pattern,
       resolved,
       `sp.${protocol.name} socket`,
     );
+    super(core as SocketCore<Uint8Array, unknown>, toBytes);
+    this.#core = core;
   }
 
   /**
@@ -150,58 +146,5 @@ export class SpSocket implements AsyncIterable<Uint8Array>, AsyncDisposable {
    */
   dial(url: string): Promise<SocketEndpoint> {
     return this.#core.dial(url);
-  }
-
-  /** Sends one message (strings are UTF-8 encoded). Do not change the bytes afterwards. */
-  send(msg: Uint8Array | string, options?: SendOptions): Promise<void> {
-    let bytes: Uint8Array;
-    try {
-      bytes = toBytes(msg);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#core.send(bytes, options);
-  }
-
-  /** Receives one message. */
-  recv(options?: RecvOptions): Promise<Uint8Array> {
-    return this.#core.recv(options);
-  }
-
-  /** Closes the socket: waits up to `linger` ms for queued messages to leave, then drops every peer. */
-  close(options?: { linger?: number }): Promise<void> {
-    return this.#core.close(options);
-  }
-
-  /** The socket's events (connections, disconnections, protocol errors). */
-  get monitor(): Monitor {
-    return this.#core.monitor;
-  }
-
-  /** The socket's counters. */
-  get stats(): Readonly<SocketStats> {
-    return this.#core.stats;
-  }
-
-  /** True once `close()` was called. */
-  get closed(): boolean {
-    return this.#core.isClosed;
-  }
-
-  /** Receives messages until the socket closes. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    while (true) {
-      try {
-        yield await this.#core.recv();
-      } catch (e) {
-        if (e instanceof MqError && e.code === "ECLOSED") return;
-        throw e;
-      }
-    }
-  }
-
-  /** Closes the socket (for `await using`). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 }

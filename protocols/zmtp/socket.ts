@@ -6,16 +6,10 @@
  * @module
  */
 import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
-import { invalid, MqError } from "../errors.ts";
-import type { Monitor, SocketStats } from "../monitor.ts";
+import { invalid } from "../errors.ts";
 import type { Pattern } from "../pattern.ts";
-import {
-  type Family,
-  type RecvOptions,
-  type SendOptions,
-  SocketCore,
-  type SocketEndpoint,
-} from "../socket.ts";
+import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
+import { SocketBase } from "../socket_base.ts";
 import {
   type EngineOptions,
   refusePeerType,
@@ -154,7 +148,7 @@ function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): E
  * console.log((await pull.recv()).length); // 2
  * ```
  */
-export class ZmqSocket implements AsyncIterable<Frames>, AsyncDisposable {
+export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
   #core: SocketCore<Frames, ZmtpPeer>;
 
   /**
@@ -175,12 +169,14 @@ export class ZmqSocket implements AsyncIterable<Frames>, AsyncDisposable {
       ...HEARTBEAT_OPTIONS,
       ...extra,
     ]);
-    this.#core = new SocketCore(
+    const core = new SocketCore(
       zmtpFamily(engineOptions(socketType, options)),
       pattern,
       resolved,
       `zmq.${socketType} socket`,
     );
+    super(core as SocketCore<Frames, unknown>, toFrames);
+    this.#core = core;
   }
 
   /**
@@ -198,61 +194,5 @@ export class ZmqSocket implements AsyncIterable<Frames>, AsyncDisposable {
    */
   connect(url: string): Promise<SocketEndpoint> {
     return this.#core.dial(url);
-  }
-
-  /**
-   * Sends one message: a list of frames, or one frame (strings are UTF-8 encoded). Do not change
-   * the bytes afterwards.
-   */
-  send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
-    let frames: Frames;
-    try {
-      frames = toFrames(msg);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#core.send(frames, options);
-  }
-
-  /** Receives one message, all its frames. */
-  recv(options?: RecvOptions): Promise<Frames> {
-    return this.#core.recv(options);
-  }
-
-  /** Closes the socket: waits up to `linger` ms for queued messages to leave, then drops every peer. */
-  close(options?: { linger?: number }): Promise<void> {
-    return this.#core.close(options);
-  }
-
-  /** The socket's events (connections, disconnections, handshake and protocol errors). */
-  get monitor(): Monitor {
-    return this.#core.monitor;
-  }
-
-  /** The socket's counters. */
-  get stats(): Readonly<SocketStats> {
-    return this.#core.stats;
-  }
-
-  /** True once `close()` was called. */
-  get closed(): boolean {
-    return this.#core.isClosed;
-  }
-
-  /** Receives messages until the socket closes. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Frames> {
-    while (true) {
-      try {
-        yield await this.#core.recv();
-      } catch (e) {
-        if (e instanceof MqError && e.code === "ECLOSED") return;
-        throw e;
-      }
-    }
-  }
-
-  /** Closes the socket (for `await using`). */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 }
