@@ -3,7 +3,8 @@
  * the staged greeting that libzmq expects, the READY exchange with its `Socket-Type` check (or the
  * ZMTP 2.0 identity exchange), then a stream of multipart messages. Below the patterns it also does
  * what libzmq's engine does on its own: answers PING with PONG, sends heartbeats and drops a silent
- * peer, and turns subscriptions into SUBSCRIBE/CANCEL commands for ZMTP 3.1 peers and back.
+ * peer, and turns subscriptions into SUBSCRIBE/CANCEL commands for ZMTP 3.1 peers and back, and a
+ * DISH's group joins into JOIN/LEAVE commands and back at the RADIO (RFC 48).
  *
  * Greeting stages (research zmtp.md §1.2): our 10-byte signature goes out at once; our major byte
  * only after the peer's signature arrived; then, once the peer's major is known, the rest of our 64
@@ -26,6 +27,7 @@ import {
 import { encodeCommandFrame, FLAG_LONG, FLAG_MORE, FrameDecoder } from "./frame.ts";
 import {
   encodeCancel,
+  encodeCommand,
   encodeError,
   encodePing,
   encodePong,
@@ -328,6 +330,11 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
       const command = subscriptionCommand(msg);
       if (command !== undefined) return this.#conn.write(encodeCommandFrame(command));
     }
+    if (this.#options.socketType === "DISH") {
+      // a DISH sends nothing but its groups, always as commands (libzmq's dish session)
+      const command = groupCommand(msg);
+      if (command !== undefined) return this.#conn.write(encodeCommandFrame(command));
+    }
     const last = msg.length - 1;
     for (let i = 0; i <= last; i++) {
       const frame = msg[i]!;
@@ -358,6 +365,8 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
       if (this.#version === "2.0") return this.#identityV2(frames);
       return this.#handshakeFailed("peer sent a message before its READY command");
     }
+    // a RADIO takes only JOIN/LEAVE from a DISH; data could pass for a join (libzmq drops it)
+    if (this.#options.socketType === "RADIO") return;
     this.#deliver(frames);
   }
 
@@ -384,6 +393,16 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
         if (this.#options.subscriptionRole === "publisher") {
           const msg = new Uint8Array(1 + command.data.length);
           msg[0] = command.name === "SUBSCRIBE" ? 1 : 0;
+          msg.set(command.data, 1);
+          this.#deliver([msg]);
+        }
+        return;
+      case "JOIN":
+      case "LEAVE":
+        // RFC 48: a RADIO's pattern reads them as one frame, 0x01 (JOIN) or 0x00 (LEAVE) + group
+        if (this.#options.socketType === "RADIO") {
+          const msg = new Uint8Array(1 + command.data.length);
+          msg[0] = command.name === "JOIN" ? 1 : 0;
           msg.set(command.data, 1);
           this.#deliver([msg]);
         }
@@ -532,6 +551,14 @@ function subscriptionCommand(msg: Uint8Array[]): Uint8Array | undefined {
   if (frame.length === 0 || frame[0]! > 1) return undefined;
   const topic = frame.subarray(1);
   return frame[0] === 1 ? encodeSubscribe(topic) : encodeCancel(topic);
+}
+
+/** The JOIN/LEAVE command body for a DISH's group message (0x01/0x00 + group), if `msg` is one. */
+function groupCommand(msg: Uint8Array[]): Uint8Array | undefined {
+  if (msg.length !== 1) return undefined;
+  const frame = msg[0]!;
+  if (frame.length === 0 || frame[0]! > 1) return undefined;
+  return encodeCommand(frame[0] === 1 ? "JOIN" : "LEAVE", frame.subarray(1));
 }
 
 /** A data frame's header: flags, then a 1-byte or (above 255) 8-byte size. */

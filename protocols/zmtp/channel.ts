@@ -1,0 +1,58 @@
+/**
+ * CHANNEL (RFC 52, ZMTP `Socket-Type` "CHANNEL", a libzmq draft type): the thread-safe PAIR.
+ * Exactly one CHANNEL peer, both ways; while one is connected another is dropped right after its
+ * handshake. `send` waits while there is no peer or the peer is full. Single frames only: `send`
+ * of more than one frame rejects with `EINVAL`, a multipart message from the peer is dropped.
+ *
+ * @module
+ */
+import type { Pipe } from "../pipe.ts";
+import type { SendOptions } from "../socket.ts";
+import { multipartError, SingleFramePattern } from "./client.ts";
+import {
+  type Frames,
+  type ZmqMessage,
+  ZmqSocket,
+  type ZmqSocketOptions,
+  type ZmtpPeer,
+} from "./socket.ts";
+
+class ChannelPattern extends SingleFramePattern {
+  #peer: Pipe<Frames, ZmtpPeer> | undefined; // the one live peer
+
+  override attach(pipe: Pipe<Frames, ZmtpPeer>): string | undefined {
+    if (this.#peer !== undefined && !this.#peer.isClosed) {
+      return "a CHANNEL socket already has a peer";
+    }
+    this.#peer = pipe;
+    return super.attach(pipe);
+  }
+}
+
+/**
+ * A CHANNEL socket (libzmq's draft `ZMQ_CHANNEL`).
+ *
+ * @example Two channels talk both ways
+ * ```ts
+ * import { Channel } from "./channel.ts";
+ * await using a = new Channel();
+ * await using b = new Channel();
+ * await a.bind("inproc://zmq-channel-doc");
+ * await b.connect("inproc://zmq-channel-doc");
+ * await b.send("hi");
+ * await a.send((await a.recv())[0]!);
+ * console.log(new TextDecoder().decode((await b.recv())[0])); // hi
+ * ```
+ */
+export class Channel extends ZmqSocket {
+  /** Creates a CHANNEL socket. */
+  constructor(options: ZmqSocketOptions = {}) {
+    super("CHANNEL", new ChannelPattern(), options);
+  }
+
+  /** Sends one single-frame message; more than one frame rejects with `EINVAL`. */
+  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
+    const error = multipartError(msg, "zmq.Channel");
+    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * SCATTER (RFC 49, ZMTP `Socket-Type` "SCATTER", a libzmq draft type): the thread-safe PUSH.
+ * Sends each message to one GATHER peer, round robin over the peers that can take it, and waits
+ * while none can. Single frames only: `send` of more than one frame rejects with `EINVAL`.
+ * Never receives.
+ *
+ * @module
+ */
+import { discardInbox } from "../_lb_fq.ts";
+import { MqError } from "../errors.ts";
+import type { Pipe } from "../pipe.ts";
+import type { SendOptions } from "../socket.ts";
+import { multipartError, SingleFramePattern } from "./client.ts";
+import {
+  type Frames,
+  type ZmqMessage,
+  ZmqSocket,
+  type ZmqSocketOptions,
+  type ZmtpPeer,
+} from "./socket.ts";
+
+class ScatterPattern extends SingleFramePattern {
+  override readable(pipe: Pipe<Frames, ZmtpPeer>): void {
+    this.host.stats.dropped += discardInbox(pipe);
+  }
+
+  override tryRecv(): never {
+    throw new MqError("ENOTSUP", "zmq.Scatter cannot receive; use zmq.Gather");
+  }
+}
+
+/**
+ * A SCATTER socket (libzmq's draft `ZMQ_SCATTER`), the peer of `Gather`.
+ *
+ * @example Scatter jobs to a gatherer
+ * ```ts
+ * import { Gather } from "./gather.ts";
+ * import { Scatter } from "./scatter.ts";
+ * await using gather = new Gather();
+ * await using scatter = new Scatter();
+ * await gather.bind("inproc://zmq-scatter-doc");
+ * await scatter.connect("inproc://zmq-scatter-doc");
+ * await scatter.send("job 1");
+ * console.log(new TextDecoder().decode((await gather.recv())[0])); // job 1
+ * ```
+ */
+export class Scatter extends ZmqSocket {
+  /** Creates a SCATTER socket. */
+  constructor(options: ZmqSocketOptions = {}) {
+    super("SCATTER", new ScatterPattern(), options);
+  }
+
+  /** Sends one single-frame message; more than one frame rejects with `EINVAL`. */
+  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
+    const error = multipartError(msg, "zmq.Scatter");
+    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+  }
+}
