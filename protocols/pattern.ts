@@ -27,6 +27,13 @@ export interface PatternHost {
 
 /** A messaging pattern over pipes carrying messages of type `M`. */
 export interface Pattern<M, P = unknown> {
+  /**
+   * Optional: true gives each dialer one pipe from `dial()` on, kept across reconnects; messages
+   * sent to it while it is not connected wait in it, up to `sendHwm` (libzmq without
+   * `ZMQ_IMMEDIATE`). Such a pipe's `peer` is this socket's own description (the real peer changes
+   * with each connection), so only patterns that do not look at `peer` may ask for it. Read once.
+   */
+  readonly queueWhileConnecting?: boolean;
   /** Called once before anything else. */
   bind(host: PatternHost): void;
   /** A new peer; return a reason to refuse it (it is then closed). */

@@ -10,6 +10,7 @@ import { Monitor, type SocketStats } from "./monitor.ts";
 import { type ResolvedSocketOptions } from "./options.ts";
 import type { Pattern, PatternHost } from "./pattern.ts";
 import { type MessageStream, Pipe, type PipeEvents } from "./pipe.ts";
+import { RelayStream } from "./_relay.ts";
 import type { Connection, Listener } from "../transports/transport.ts";
 import { type EndpointAddress, parseEndpoint } from "../transports/url.ts";
 import { tcpTransport } from "../transports/tcp.ts";
@@ -60,6 +61,14 @@ interface Waiter<T> {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** A dialer's lasting pipe and the stream its connections are plugged into. */
+interface Relay<M, P> {
+  readonly stream: RelayStream<M>;
+  readonly pipe: Pipe<M, P>;
+  /** Settles when the current connection has gone. */
+  unplugged: Promise<void>;
+}
+
 /** @internal The engine behind every public socket class. */
 export class SocketCore<M, P> implements PatternHost {
   readonly monitor: Monitor = new Monitor();
@@ -72,6 +81,7 @@ export class SocketCore<M, P> implements PatternHost {
   #senders: Waiter<M>[] = [];
   #receivers: Waiter<M | undefined>[] = [];
   #pipes = new Set<Pipe<M, P>>();
+  #relays = new Set<Pipe<M, P>>(); // dialers' lasting pipes (Pattern.queueWhileConnecting)
   #endpoints = new Set<SocketEndpoint>();
   #handshaking = new Set<Connection>();
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -333,6 +343,7 @@ export class SocketCore<M, P> implements PatternHost {
     url: string,
     scheme: "tcp" | "ipc",
     side: "accepted" | "connected",
+    relay?: Relay<M, P>,
   ): Promise<Pipe<M, P> | undefined> {
     this.#handshaking.add(conn);
     let timedOut = false;
@@ -351,7 +362,7 @@ export class SocketCore<M, P> implements PatternHost {
         stream.close();
         return undefined;
       }
-      return this.#attach(stream, peer, url, side);
+      return this.#attach(stream, peer, url, side, relay);
     } catch (e) {
       if (this.#closing) { // our own close interrupted it: not the peer's fault
         conn.close();
@@ -379,7 +390,9 @@ export class SocketCore<M, P> implements PatternHost {
     peer: P,
     url: string,
     side: "accepted" | "connected",
+    relay?: Relay<M, P>,
   ): Pipe<M, P> | undefined {
+    if (relay !== undefined) return this.#plug(relay, stream, url);
     const pipe = new Pipe<M, P>(stream, peer, url, this.options, this.#pipeEvents);
     if (this.#closing) {
       stream.close();
@@ -401,6 +414,14 @@ export class SocketCore<M, P> implements PatternHost {
 
   #pipeClosed(pipe: Pipe<M, P>, reason?: MqError): void {
     if (!this.#pipes.delete(pipe)) return;
+    this.#pattern.detach(pipe);
+    this.#disconnected(pipe, reason);
+    this.wakeSend();
+    this.wakeRecv();
+  }
+
+  /** Counts and reports the end of a pipe's connection. */
+  #disconnected(pipe: Pipe<M, P>, reason?: MqError): void {
     this.stats.pipes--;
     if (reason?.code === "EPROTO" || reason?.code === "EMSGSIZE") {
       this.stats.protocolErrors++;
@@ -411,35 +432,81 @@ export class SocketCore<M, P> implements PatternHost {
         reason: reason.message,
       });
     }
-    this.#pattern.detach(pipe);
     const event = { type: "disconnected", url: pipe.url, pipe: pipe.id } as const;
     this.monitor.emit(reason ? { ...event, reason: reason.message } : event);
+  }
+
+  /** A dialer's lasting pipe, or undefined if the pattern does not want one (or refused it). */
+  #relayFor(url: string): Relay<M, P> | undefined {
+    if (this.#pattern.queueWhileConnecting !== true || this.#closing) return undefined;
+    const stream = new RelayStream<M>(url);
+    const events: PipeEvents<M> = {
+      ...this.#pipeEvents,
+      closed: (pipe) => {
+        if (!this.#relays.delete(pipe as Pipe<M, P>)) return;
+        this.#pattern.detach(pipe as Pipe<M, P>);
+        this.wakeSend();
+        this.wakeRecv();
+      },
+    };
+    const pipe = new Pipe<M, P>(stream, this.#family.local, url, this.options, events);
+    const refusal = this.#pattern.attach(pipe);
+    if (refusal !== undefined) {
+      this.monitor.emit({ type: "rejected", url, pipe: pipe.id, reason: refusal });
+      return undefined;
+    }
+    this.#relays.add(pipe);
+    pipe.start();
     this.wakeSend();
-    this.wakeRecv();
+    return { stream, pipe, unplugged: RESOLVED };
+  }
+
+  /** Plugs a new connection into a dialer's lasting pipe. */
+  #plug(relay: Relay<M, P>, stream: MessageStream<M>, url: string): Pipe<M, P> | undefined {
+    const { pipe } = relay;
+    if (this.#closing || pipe.isClosed) {
+      stream.close();
+      return undefined;
+    }
+    this.stats.pipes++;
+    this.monitor.emit({ type: "connected", url, remote: stream.remote, pipe: pipe.id });
+    relay.unplugged = relay.stream.plug(stream, (reason) => this.#disconnected(pipe, reason));
+    this.wakeSend();
+    return pipe;
   }
 
   async #dialLoop(ep: EndpointAddress, signal: AbortSignal): Promise<void> {
     const { reconnectIvl, reconnectIvlMax } = this.options;
     let delay = reconnectIvl;
-    const stopped = (): boolean => signal.aborted || this.#stop.signal.aborted;
+    const relay = this.#relayFor(ep.url);
+    const stopped = (): boolean =>
+      signal.aborted || this.#stop.signal.aborted || relay?.pipe.isClosed === true;
     while (!stopped()) {
-      const pipe = await this.#connectOnce(ep, signal);
+      const pipe = await this.#connectOnce(ep, signal, relay);
       if (stopped()) {
         pipe?.close();
         break;
       }
       if (pipe !== undefined) {
         delay = reconnectIvl;
-        await this.#whileOpen(pipe, signal);
+        await this.#whileOpen(pipe, signal, relay);
         if (stopped()) break;
       }
       this.monitor.emit({ type: "reconnect", url: ep.url, delay });
       await this.#sleep(delay, signal, ep);
       if (pipe === undefined && reconnectIvlMax > 0) delay = Math.min(delay * 2, reconnectIvlMax);
     }
+    if (relay !== undefined) {
+      relay.pipe.close();
+      await relay.pipe.closedPromise;
+    }
   }
 
-  async #connectOnce(ep: EndpointAddress, signal: AbortSignal): Promise<Pipe<M, P> | undefined> {
+  async #connectOnce(
+    ep: EndpointAddress,
+    signal: AbortSignal,
+    relay: Relay<M, P> | undefined,
+  ): Promise<Pipe<M, P> | undefined> {
     try {
       switch (ep.scheme) {
         case "inproc": {
@@ -449,7 +516,7 @@ export class SocketCore<M, P> implements PatternHost {
             this.#family.local,
             (p) => this.#family.refuse(p as P),
           );
-          return this.#attach(stream, peer as P, ep.url, "connected");
+          return this.#attach(stream, peer as P, ep.url, "connected", relay);
         }
         case "tcp":
         case "ipc": {
@@ -460,7 +527,7 @@ export class SocketCore<M, P> implements PatternHost {
             await conn.closed;
             return undefined;
           }
-          return await this.#handshake(conn, ep.url, ep.scheme, "connected");
+          return await this.#handshake(conn, ep.url, ep.scheme, "connected", relay);
         }
       }
     } catch (e) {
@@ -470,12 +537,15 @@ export class SocketCore<M, P> implements PatternHost {
     }
   }
 
-  /** Resolves when the pipe closed, or closes it when the dialer stops. */
-  async #whileOpen(pipe: Pipe<M, P>, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when the pipe closed (a lasting pipe: when its connection did), or closes it when
+   * the dialer stops.
+   */
+  async #whileOpen(pipe: Pipe<M, P>, signal: AbortSignal, relay?: Relay<M, P>): Promise<void> {
     const onAbort = (): void => pipe.close();
     signal.addEventListener("abort", onAbort, { once: true });
     this.#stop.signal.addEventListener("abort", onAbort, { once: true });
-    await pipe.closedPromise;
+    await (relay !== undefined ? relay.unplugged : pipe.closedPromise);
     signal.removeEventListener("abort", onAbort);
     this.#stop.signal.removeEventListener("abort", onAbort);
   }
@@ -520,7 +590,7 @@ export class SocketCore<M, P> implements PatternHost {
     // connections mid-handshake go first: a dialer's close waits for its handshake
     for (const conn of this.#handshaking) conn.close();
     await Promise.all(endpoints.map((e) => e.close().catch(() => {})));
-    const pipes = [...this.#pipes];
+    const pipes = [...this.#pipes, ...this.#relays];
     for (const pipe of pipes) pipe.close();
     await Promise.all(pipes.map((p) => p.closedPromise));
     await Promise.all([...this.#handshaking].map((c) => c.closed));
@@ -532,7 +602,9 @@ export class SocketCore<M, P> implements PatternHost {
   /** Waits until every pipe has handed its queued bytes to the OS, or `ms` passed. */
   async #lingerFlush(ms: number): Promise<void> {
     const end = Date.now() + ms;
-    while ([...this.#pipes].some((p) => !p.isClosed && p.buffered > 0) && Date.now() < end) {
+    const pending = (): boolean =>
+      [...this.#pipes, ...this.#relays].some((p) => !p.isClosed && p.buffered > 0);
+    while (pending() && Date.now() < end) {
       await new Promise<void>((resolve) => this.setTimer(2, resolve));
     }
   }

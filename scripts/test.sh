@@ -22,32 +22,70 @@ step "deno doc --lint" "$DENO" doc --lint mod.ts
 # mod.ts must import by URL without our deno.json or node_modules (no bare or npm: specifiers)
 step "import mod.ts without config" "$DENO" check --no-config --node-modules-dir=none mod.ts
 
-echo "== deno test (sanitizers on)"
-"$DENO" test -A --doc --sanitize-ops --sanitize-resources 2>&1 | tee "$LOG/deno.txt"
-deno_rc=${PIPESTATUS[0]}
-echo "== bun test"
-# bun stops a test after 5 s by default; live peers (a JVM starting on a busy machine) need longer,
-# and every test bounds its own waits with within()
-"$BUN" test --timeout 60000 2>&1 | tee "$LOG/bun.txt"
-bun_rc=${PIPESTATUS[0]}
-
+TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 SUMMARY=""
 strip() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
-# deno: "ok | 12 passed (3 steps) | 0 failed | 1 ignored"
-d_pass=$(strip "$LOG/deno.txt" | grep -E '^(ok|FAILED) \|' | tail -1 | sed -nE 's/.*\| ([0-9]+) passed.*/\1/p')
-d_fail=$(strip "$LOG/deno.txt" | grep -E '^(ok|FAILED) \|' | tail -1 | sed -nE 's/.*\| ([0-9]+) failed.*/\1/p')
-d_skip=$(strip "$LOG/deno.txt" | grep -E '^(ok|FAILED) \|' | tail -1 | sed -nE 's/.*\| ([0-9]+) ignored.*/\1/p')
-# bun: " 12 pass" / " 0 fail" / " 1 skip"
-b_pass=$(strip "$LOG/bun.txt" | sed -nE 's/^ *([0-9]+) pass$/\1/p' | tail -1)
-b_fail=$(strip "$LOG/bun.txt" | sed -nE 's/^ *([0-9]+) fail$/\1/p' | tail -1)
-b_skip=$(strip "$LOG/bun.txt" | sed -nE 's/^ *([0-9]+) skip$/\1/p' | tail -1)
-d_pass=${d_pass:-0}; d_fail=${d_fail:-0}; d_skip=${d_skip:-0}
-b_pass=${b_pass:-0}; b_fail=${b_fail:-0}; b_skip=${b_skip:-0}
-if [ "$deno_rc" -ne 0 ] && [ "$d_fail" -eq 0 ]; then d_fail=1; fi
-if [ "$bun_rc" -ne 0 ] && [ "$b_fail" -eq 0 ]; then b_fail=1; fi
-[ "$deno_rc" -ne 0 ] || [ "$bun_rc" -ne 0 ] && status=1
-[ "$status" -ne 0 ] && [ $((d_fail + b_fail)) -eq 0 ] && d_fail=1 # a static check failed
+
+# count <label> <deno|bun> <log> <rc>: adds a run's closing counts to the totals
+count() {
+  local label=$1 kind=$2 log=$3 rc=$4 pass fail skip line
+  if [ "$kind" = deno ]; then # "ok | 12 passed (3 steps) | 0 failed | 1 ignored"
+    line=$(strip "$log" | grep -E '^(ok|FAILED) \|' | tail -1)
+    pass=$(sed -nE 's/.*\| ([0-9]+) passed.*/\1/p' <<<"$line")
+    fail=$(sed -nE 's/.*\| ([0-9]+) failed.*/\1/p' <<<"$line")
+    skip=$(sed -nE 's/.*\| ([0-9]+) ignored.*/\1/p' <<<"$line")
+  else # " 12 pass" / " 0 fail" / " 1 skip"
+    pass=$(strip "$log" | sed -nE 's/^ *([0-9]+) pass$/\1/p' | tail -1)
+    fail=$(strip "$log" | sed -nE 's/^ *([0-9]+) fail$/\1/p' | tail -1)
+    skip=$(strip "$log" | sed -nE 's/^ *([0-9]+) skip$/\1/p' | tail -1)
+  fi
+  pass=${pass:-0} fail=${fail:-0} skip=${skip:-0}
+  if [ "$rc" -ne 0 ]; then
+    status=1
+    [ "$fail" -eq 0 ] && fail=1
+  fi
+  TOTAL_PASS=$((TOTAL_PASS + pass)) TOTAL_FAIL=$((TOTAL_FAIL + fail)) TOTAL_SKIP=$((TOTAL_SKIP + skip))
+  SUMMARY="$SUMMARY$label: $pass passed, $fail failed, $skip skipped; "
+}
+
+run_deno() { # <label> <files...>
+  local label=$1; shift
+  echo "== deno test: $label (sanitizers on)"
+  "$DENO" test -A --doc --sanitize-ops --sanitize-resources "$@" 2>&1 | tee "$LOG/run.txt"
+  count "deno $label" deno "$LOG/run.txt" "${PIPESTATUS[0]}"
+}
+
+run_bun() { # <label> <files...>
+  local label=$1; shift
+  echo "== bun test: $label"
+  # bun stops a test after 5 s by default; live peers (a JVM starting on a busy machine) need
+  # longer, and every test bounds its own waits with within()
+  "$BUN" test --timeout 60000 "$@" 2>&1 | tee "$LOG/run.txt"
+  count "bun $label" bun "$LOG/run.txt" "${PIPESTATUS[0]}"
+}
+
+run_deno "all"
+run_bun "all"
+
+# The pyzmq tests run a second time against PyPI's pyzmq (libzmq 4.3.5), which
+# conformance/peers/build.sh installs; in CI it must be there.
+PYPI_PYTHON=conformance/peers/pyzmq-venv/bin/python
+PYZMQ_TESTS=(conformance/interop/zmq_*pyzmq_test.ts)
+if [ -x "$PYPI_PYTHON" ]; then
+  export PYTHON=$PYPI_PYTHON
+  run_deno "pyzmq from PyPI" "${PYZMQ_TESTS[@]}"
+  run_bun "pyzmq from PyPI" "${PYZMQ_TESTS[@]}"
+  unset PYTHON
+elif [ "${CI:-}" = true ]; then
+  echo "!! $PYPI_PYTHON is missing on CI (run conformance/peers/build.sh)"
+  status=1 TOTAL_FAIL=$((TOTAL_FAIL + 1))
+else
+  echo "SKIPPED: the pyzmq tests against PyPI's libzmq 4.3.5 ($PYPI_PYTHON missing: bash conformance/peers/build.sh)"
+  TOTAL_SKIP=$((TOTAL_SKIP + 1))
+fi
+
+[ "$status" -ne 0 ] && [ "$TOTAL_FAIL" -eq 0 ] && TOTAL_FAIL=1 # a static check failed
 
 echo
-echo "deno: $d_pass passed, $d_fail failed, $d_skip skipped; bun: $b_pass passed, $b_fail failed, $b_skip skipped"
-echo "$((d_pass + b_pass)) passed, $((d_fail + b_fail)) failed, $((d_skip + b_skip)) skipped"
+echo "$SUMMARY"
+echo "$TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
 exit "$status"

@@ -4,11 +4,12 @@
 // failure when CI=true.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { delay, within } from "../../testing/async.ts";
+import { findPython, pyzmqLabel } from "./_pyzmq.ts";
 import { Pub } from "../../protocols/zmtp/pub.ts";
 import { Sub } from "../../protocols/zmtp/sub.ts";
 import { XPub } from "../../protocols/zmtp/xpub.ts";
@@ -23,17 +24,8 @@ const PEER = join(
 const COUNT = 3;
 const TOPIC = "news";
 
-/** A python that can import zmq (the system one first: a pyenv shim may shadow it). */
-function findPython(): string | undefined {
-  for (const python of [process.env.PYTHON, "/usr/bin/python3", "python3"]) {
-    if (python === undefined || python === "") continue;
-    const r = spawnSync(python, ["-c", "import zmq"], { stdio: "ignore" });
-    if (r.status === 0) return python;
-  }
-  return undefined;
-}
-
 const python = findPython();
+const LIBZMQ = pyzmqLabel(python);
 const ci = process.env.CI === "true";
 if (python === undefined) {
   console.warn(
@@ -167,7 +159,7 @@ async function publishUntilReceived(pub: ZmqSocket, peer: PyPeer): Promise<void>
 }
 
 describe(
-  "zmq publish-subscribe interop with pyzmq (libzmq 4.3)",
+  `zmq publish-subscribe interop with pyzmq (${LIBZMQ})`,
   { skip: python === undefined && !ci },
   () => {
     if (python === undefined) {

@@ -2,28 +2,20 @@
 // against conformance/peers/pyzmq_peer.py, over tcp and ipc, edgemq binding and connecting.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { within } from "../../testing/async.ts";
+import { findPython, pyzmqLabel } from "./_pyzmq.ts";
 import { Dealer, Pair, Pull, Push } from "../../protocols/zmtp/mod.ts";
 import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
 
 const PEER = join(import.meta.dirname ?? "conformance/interop", "..", "peers", "pyzmq_peer.py");
 const COUNT = 3;
 
-/** A python that can import zmq (the system one first: a pyenv shim may shadow it). */
-function findPython(): string | undefined {
-  for (const python of [process.env.PYTHON, "/usr/bin/python3", "python3"]) {
-    if (python === undefined || python === "") continue;
-    const r = spawnSync(python, ["-c", "import zmq"], { stdio: "ignore" });
-    if (r.status === 0) return python;
-  }
-  return undefined;
-}
-
 const python = findPython();
+const LIBZMQ = pyzmqLabel(python);
 const ci = process.env.CI === "true";
 if (python === undefined) {
   console.warn(
@@ -127,7 +119,7 @@ const plain = (frames: Uint8Array[]): number[][] => frames.map((f) => [...f]);
 const hex = (s: string): string =>
   [...enc.encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
-describe("zmq interop with pyzmq (libzmq 4.3)", { skip: python === undefined && !ci }, () => {
+describe(`zmq interop with pyzmq (${LIBZMQ})`, { skip: python === undefined && !ci }, () => {
   if (python === undefined) {
     test("pyzmq is installed when CI is true [ZMTP-INTEROP-0]", () => {
       assert.fail("python3-zmq is missing on CI");

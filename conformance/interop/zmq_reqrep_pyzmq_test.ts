@@ -3,11 +3,12 @@
 // over tcp and ipc, edgemq binding and connecting.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { within } from "../../testing/async.ts";
+import { findPython, pyzmqLabel } from "./_pyzmq.ts";
 import { Dealer } from "../../protocols/zmtp/dealer.ts";
 import { Rep } from "../../protocols/zmtp/rep.ts";
 import { Req } from "../../protocols/zmtp/req.ts";
@@ -22,17 +23,8 @@ const PEER = join(
 );
 const COUNT = 3;
 
-/** A python that can import zmq (the system one first: a pyenv shim may shadow it). */
-function findPython(): string | undefined {
-  for (const python of [process.env.PYTHON, "/usr/bin/python3", "python3"]) {
-    if (python === undefined || python === "") continue;
-    const r = spawnSync(python, ["-c", "import zmq"], { stdio: "ignore" });
-    if (r.status === 0) return python;
-  }
-  return undefined;
-}
-
 const python = findPython();
+const LIBZMQ = pyzmqLabel(python);
 const ci = process.env.CI === "true";
 if (python === undefined) {
   console.warn(
@@ -153,7 +145,7 @@ function unhex(h: string): Uint8Array {
 }
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-describe("zmq request-reply interop with pyzmq (libzmq 4.3)", {
+describe(`zmq request-reply interop with pyzmq (${LIBZMQ})`, {
   skip: python === undefined && !ci,
 }, () => {
   if (python === undefined) {

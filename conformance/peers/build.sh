@@ -59,3 +59,17 @@ if [ ! -f zeromqjs/node_modules/zeromq/package.json ] ||
 fi
 (cd zeromqjs && node -e 'import("zeromq").then((z) => console.log("[peers/build.sh] zeromq.js loads, libzmq " + z.version))')
 step "zeromq.js peer ready ($((SECONDS - start)) s)"
+
+# pyzmq from PyPI: its wheel bundles libzmq 4.3.5, the second libzmq the pyzmq tests run against
+# (Debian's python3-zmq is the first, with libzmq 4.3.4)
+start=$SECONDS
+venv=pyzmq-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import zmq' 2>/dev/null; then
+  need python3
+  step "pyzmq (PyPI) peer: python3 -m venv $venv && pip install pyzmq==27.3.0"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pyzmq==27.3.0
+fi
+"$venv/bin/python" -c 'import zmq; print("[peers/build.sh] PyPI pyzmq", zmq.__version__, "libzmq", zmq.zmq_version())'
+step "pyzmq (PyPI) peer ready ($((SECONDS - start)) s)"

@@ -17,10 +17,15 @@
  *
  * @module
  */
-export { Push } from "./push.ts";
-export { Pull } from "./pull.ts";
+export { Push, type PushOptions } from "./push.ts";
+export { Pull, type PullOptions } from "./pull.ts";
 export { Pair } from "./pair.ts";
-export { Dealer } from "./dealer.ts";
+export {
+  type ConflateOptions,
+  Dealer,
+  type DealerOptions,
+  type ImmediateOptions,
+} from "./dealer.ts";
 export {
   type Frames,
   type ZmqMessage,
@@ -34,7 +39,7 @@ export { Rep } from "./rep.ts";
 export { Router, type RouterOptions } from "./router.ts";
 export { proxy, type ProxyState, SteerableProxy } from "./proxy.ts";
 export { Pub } from "./pub.ts";
-export { Sub } from "./sub.ts";
+export { Sub, type SubOptions } from "./sub.ts";
 export { XPub, type XPubOptions } from "./xpub.ts";
 export { XSub } from "./xsub.ts";
 export { Client } from "./client.ts";

@@ -2,13 +2,21 @@
  * PULL (RFC 30, ZMTP `Socket-Type` "PULL"): receives from every PUSH peer, fair-queued so that
  * one busy peer cannot starve the others. Never sends.
  *
+ * With `conflate: true` (libzmq's `ZMQ_CONFLATE`) only the newest message of each peer waits to
+ * be read: a newer one replaces it (counted in `stats.dropped`), `recvHwm` no longer applies, and
+ * multipart messages are dropped (conflation is for single-frame messages, as in libzmq).
+ *
  * @module
  */
-import { LbFqPattern } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { type ConflateOptions, ConflatingLbFq } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { ZmqSocket } from "./socket.ts";
 
-class PullPattern extends LbFqPattern<Frames, ZmtpPeer> {
+/** Options of a PULL socket. */
+export type PullOptions = ConflateOptions;
+
+class PullPattern extends ConflatingLbFq {
   override trySend(): never {
     throw new MqError("ENOTSUP", "zmq.Pull cannot send; use zmq.Push");
   }
@@ -34,7 +42,8 @@ class PullPattern extends LbFqPattern<Frames, ZmtpPeer> {
  */
 export class Pull extends ZmqSocket {
   /** Creates a PULL socket. */
-  constructor(options: ZmqSocketOptions = {}) {
-    super("PULL", new PullPattern(), options);
+  constructor(options: PullOptions = {}) {
+    const conflate = checkBoolean("conflate", options.conflate);
+    super("PULL", new PullPattern(conflate, "zmq.Pull"), options, ["conflate"]);
   }
 }

@@ -3,14 +3,27 @@
  * over the peers that can take it; waits while none can. Never receives (a PULL never sends, so
  * anything that arrives is discarded).
  *
+ * With `conflate: true` (libzmq's `ZMQ_CONFLATE`) `send` never waits: a message sent while no
+ * peer can take one replaces the one already waiting, so only the newest goes out once a peer
+ * can take it; single-frame messages only (several frames are `ENOTSUP`).
+ *
+ * Unless `immediate: true` (libzmq's `ZMQ_IMMEDIATE`), each `connect()` gets a queue of its own at
+ * once: messages sent before the connection is made (or while it is re-made) wait in it, up to
+ * `sendHwm`, and round robin counts it as a peer, as in libzmq.
+ *
  * @module
  */
-import { discardInbox, LbFqPattern } from "../_lb_fq.ts";
+import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { type ConflateOptions, ConflatingLbFq, type ImmediateOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
-class PushPattern extends LbFqPattern<Frames, ZmtpPeer> {
+/** Options of a PUSH socket. */
+export interface PushOptions extends ConflateOptions, ImmediateOptions {}
+
+class PushPattern extends ConflatingLbFq {
   override readable(pipe: Pipe<Frames, ZmtpPeer>): void {
     this.host.stats.dropped += discardInbox(pipe);
   }
@@ -36,7 +49,9 @@ class PushPattern extends LbFqPattern<Frames, ZmtpPeer> {
  */
 export class Push extends ZmqSocket {
   /** Creates a PUSH socket. */
-  constructor(options: ZmqSocketOptions = {}) {
-    super("PUSH", new PushPattern(), options);
+  constructor(options: PushOptions = {}) {
+    const conflate = checkBoolean("conflate", options.conflate);
+    const queue = !checkBoolean("immediate", options.immediate);
+    super("PUSH", new PushPattern(conflate, "zmq.Push", queue), options, ["conflate", "immediate"]);
   }
 }

@@ -10,23 +10,39 @@
  * allowed at any time and abandons the previous request; its reply, if it comes later, is taken
  * for the new one's when it comes from the same peer (as in libzmq without `ZMQ_REQ_CORRELATE`).
  *
+ * With `correlate: true` (libzmq's `ZMQ_REQ_CORRELATE`) each request also carries a 4-byte
+ * request id frame before the delimiter: `[id, "", ...body]`. The id starts at a random value
+ * and grows by one per request; REP and ROUTER peers echo it back as part of the envelope, and
+ * only the reply carrying the current id is accepted. Together with `relaxed` this makes a late
+ * reply to an abandoned request harmless: it is dropped instead of being taken for the new one's.
+ *
+ * Unless `immediate: true` (libzmq's `ZMQ_IMMEDIATE`), each `connect()` gets a queue of its own at
+ * once, so a request sent before the connection is made waits there for it, as in libzmq.
+ *
  * @module
  */
 import { LoadBalancer } from "../_lb.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
+import type { ImmediateOptions } from "./dealer.ts";
 import { checkBoolean } from "./router.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /** Options of a REQ socket. */
-export interface ReqOptions extends ZmqSocketOptions {
+export interface ReqOptions extends ImmediateOptions {
   /**
    * Allow `send` while a reply is due; the outstanding request is abandoned (libzmq's
    * `ZMQ_REQ_RELAXED`).
    * @default {false}
    */
   readonly relaxed?: boolean;
+  /**
+   * Put a 4-byte request id frame before the delimiter of each request and accept only the reply
+   * that echoes the current one (libzmq's `ZMQ_REQ_CORRELATE`); usually used with `relaxed`.
+   * @default {false}
+   */
+  readonly correlate?: boolean;
 }
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
@@ -34,14 +50,20 @@ type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 const DELIMITER = new Uint8Array(0);
 
 class ReqPattern implements Pattern<Frames, ZmtpPeer> {
+  readonly queueWhileConnecting: boolean;
   #host!: PatternHost;
   #lb = new LoadBalancer<Frames>();
   #relaxed: boolean;
+  #correlate: boolean;
+  #requestId = Math.floor(Math.random() * 0x100000000); // of the last request sent
+  #idFrame: Uint8Array | undefined; // the last request's id frame (correlate)
   #asked: ZmtpPipe | undefined; // where the outstanding request went, until its reply is read
   #reply: Frames | undefined; // the reply, until read
 
-  constructor(relaxed: boolean) {
+  constructor(relaxed: boolean, correlate: boolean, queue: boolean) {
+    this.queueWhileConnecting = queue;
     this.#relaxed = relaxed;
+    this.#correlate = correlate;
   }
 
   bind(host: PatternHost): void {
@@ -64,12 +86,15 @@ class ReqPattern implements Pattern<Frames, ZmtpPeer> {
   readable(pipe: ZmtpPipe): void {
     let msg: Frames | undefined;
     while ((msg = pipe.recv()) !== undefined) {
-      const valid = msg.length >= 2 && msg[0]!.length === 0;
+      const skip = this.#correlate ? 1 : 0; // the request id frame
+      const valid = msg.length >= 2 + skip && msg[skip]!.length === 0 &&
+        (!this.#correlate || sameBytes(msg[0]!, this.#idFrame));
       if (!valid || pipe !== this.#asked || this.#reply !== undefined) {
-        this.#host.stats.dropped++; // malformed, unasked for, or a second reply
+        // malformed, unasked for, a second reply, or (correlate) the reply to an older request
+        this.#host.stats.dropped++;
         continue;
       }
-      this.#reply = msg.slice(1);
+      this.#reply = msg.slice(1 + skip);
       this.#host.wakeRecv();
     }
   }
@@ -78,8 +103,19 @@ class ReqPattern implements Pattern<Frames, ZmtpPeer> {
     if (this.#asked !== undefined && !this.#relaxed) {
       throw new MqError("ESTATE", "zmq.Req: a reply is due; call recv() before sending again");
     }
-    const pipe = this.#lb.send([DELIMITER, ...frames]);
+    let request = [DELIMITER, ...frames];
+    let idFrame: Uint8Array | undefined;
+    if (this.#correlate) {
+      idFrame = new Uint8Array(4);
+      new DataView(idFrame.buffer).setUint32(0, (this.#requestId + 1) >>> 0);
+      request = [idFrame, ...request];
+    }
+    const pipe = this.#lb.send(request);
     if (pipe === undefined) return false;
+    if (idFrame !== undefined) {
+      this.#requestId = (this.#requestId + 1) >>> 0;
+      this.#idFrame = idFrame;
+    }
     this.#asked = pipe as ZmtpPipe;
     this.#reply = undefined;
     this.#host.stats.txMsgs++;
@@ -99,6 +135,12 @@ class ReqPattern implements Pattern<Frames, ZmtpPeer> {
     }
     return undefined;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -121,6 +163,11 @@ class ReqPattern implements Pattern<Frames, ZmtpPeer> {
 export class Req extends ZmqSocket {
   /** Creates a REQ socket. */
   constructor(options: ReqOptions = {}) {
-    super("REQ", new ReqPattern(checkBoolean("relaxed", options.relaxed)), options, ["relaxed"]);
+    const pattern = new ReqPattern(
+      checkBoolean("relaxed", options.relaxed),
+      checkBoolean("correlate", options.correlate),
+      !checkBoolean("immediate", options.immediate),
+    );
+    super("REQ", pattern, options, ["relaxed", "correlate", "immediate"]);
   }
 }

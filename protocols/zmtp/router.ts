@@ -7,7 +7,10 @@
  * the ROUTER makes up as libzmq does: five bytes, a zero byte then a 32-bit big-endian counter
  * that starts at a random value. A peer announcing an `Identity` that another connected peer
  * already has stays connected but anonymous: what it sends is dropped and nothing can reach it
- * (libzmq's behaviour without `ZMQ_ROUTER_HANDOVER`).
+ * (libzmq's behaviour without `ZMQ_ROUTER_HANDOVER`). With `handover: true` (libzmq's
+ * `ZMQ_ROUTER_HANDOVER`) the newcomer takes the id over instead: the old peer is given a fresh
+ * generated id (messages it sent that are still queued are delivered with that id) and is
+ * disconnected, and from then on the id names the new peer.
  *
  * A message for an unknown peer, or for one at its high-water mark, is dropped silently, unless
  * the `mandatory` option is set: then `send` rejects with `EHOSTUNREACH` for an unknown peer and
@@ -29,6 +32,13 @@ export interface RouterOptions extends ZmqSocketOptions {
    * @default {false}
    */
   readonly mandatory?: boolean;
+  /**
+   * Let a peer announcing an `Identity` that a connected peer already has take it over: the old
+   * peer is disconnected (libzmq's `ZMQ_ROUTER_HANDOVER`). Without it the newcomer stays
+   * anonymous.
+   * @default {false}
+   */
+  readonly handover?: boolean;
 }
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
@@ -55,18 +65,39 @@ class RouterCore {
   readonly fq: FairQueue<Frames> = new FairQueue<Frames>();
   #byId = new Map<string, ZmtpPipe>();
   #nextId = Math.floor(Math.random() * 0x100000000);
+  #handover: boolean;
+
+  /** @param handover a newcomer takes over an `Identity` in use (the old pipe is closed) */
+  constructor(handover = false) {
+    this.#handover = handover;
+  }
+
+  #generatedId(): Uint8Array {
+    let id: Uint8Array;
+    do {
+      id = new Uint8Array(5);
+      new DataView(id.buffer).setUint32(1, this.#nextId);
+      this.#nextId = (this.#nextId + 1) >>> 0;
+    } while (this.#byId.has(idKey(id)));
+    return id;
+  }
 
   /** Gives a new pipe its routing id; false if its `Identity` is taken (the pipe is anonymous). */
   attach(pipe: ZmtpPipe): boolean {
     let id = pipe.peer.identity;
     if (id.length === 0) {
-      do {
-        id = new Uint8Array(5);
-        new DataView(id.buffer).setUint32(1, this.#nextId);
-        this.#nextId = (this.#nextId + 1) >>> 0;
-      } while (this.#byId.has(idKey(id)));
-    } else if (this.#byId.has(idKey(id))) {
-      return false;
+      id = this.#generatedId();
+    } else {
+      const holder = this.#byId.get(idKey(id));
+      if (holder !== undefined) {
+        if (!this.#handover) return false;
+        // handover: the old pipe keeps a fresh id for what it already sent, and goes
+        const fresh = this.#generatedId();
+        holder.data = fresh;
+        this.#byId.set(idKey(fresh), holder);
+        this.#byId.delete(idKey(id));
+        holder.close();
+      }
     }
     pipe.data = id;
     this.#byId.set(idKey(id), pipe);
@@ -96,11 +127,12 @@ class RouterCore {
 
 class RouterPattern implements Pattern<Frames, ZmtpPeer> {
   #host!: PatternHost;
-  #core = new RouterCore();
+  #core: RouterCore;
   #mandatory: boolean;
 
-  constructor(mandatory: boolean) {
+  constructor(mandatory: boolean, handover: boolean) {
     this.#mandatory = mandatory;
+    this.#core = new RouterCore(handover);
   }
 
   bind(host: PatternHost): void {
@@ -184,9 +216,12 @@ export class Router extends ZmqSocket {
   constructor(options: RouterOptions = {}) {
     super(
       "ROUTER",
-      new RouterPattern(checkBoolean("mandatory", options.mandatory)),
+      new RouterPattern(
+        checkBoolean("mandatory", options.mandatory),
+        checkBoolean("handover", options.handover),
+      ),
       options,
-      ["mandatory"],
+      ["mandatory", "handover"],
     );
   }
 }

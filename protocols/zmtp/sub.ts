@@ -7,12 +7,22 @@
  * everything) and at `recv` (queued messages of a cancelled topic are dropped). Receives from all
  * publishers fair-queued; a SUB cannot send.
  *
+ * With `conflate: true` (libzmq's `ZMQ_CONFLATE`) only the newest matching message of each
+ * publisher waits to be read (a newer one replaces it, counted in `stats.dropped`), `recvHwm` no
+ * longer applies, and multipart messages are dropped: conflation is for single-frame messages, as
+ * in libzmq. Typical use: a "last value" subscriber that only cares about the current state.
+ *
  * @module
  */
 import { MqError } from "../errors.ts";
-import { ZmqSocket, type ZmqSocketOptions } from "./socket.ts";
+import type { ConflateOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { ZmqSocket } from "./socket.ts";
 import { topicBytes } from "./xpub.ts";
 import { XsubPattern } from "./xsub.ts";
+
+/** Options of a SUB socket. */
+export type SubOptions = ConflateOptions;
 
 class SubPattern extends XsubPattern {
   override trySend(): never {
@@ -41,9 +51,9 @@ export class Sub extends ZmqSocket {
   #pattern: SubPattern;
 
   /** Creates a SUB socket (it receives nothing until `subscribe` is called). */
-  constructor(options: ZmqSocketOptions = {}) {
-    const pattern = new SubPattern(true);
-    super("SUB", pattern, options);
+  constructor(options: SubOptions = {}) {
+    const pattern = new SubPattern(true, checkBoolean("conflate", options.conflate));
+    super("SUB", pattern, options, ["conflate"]);
     this.#pattern = pattern;
   }
 

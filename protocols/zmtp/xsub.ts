@@ -12,6 +12,7 @@ import { FairQueue } from "../_fq.ts";
 import { PrefixTrie } from "../_trie.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
+import { LatestPerPipe } from "./dealer.ts";
 import { parseSubscription, subscriptionMessage, topicKey } from "./xpub.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 
@@ -26,10 +27,15 @@ export class XsubPattern implements Pattern<Frames, ZmtpPeer> {
   #pipes = new Set<ZmtpPipe>();
   #fq = new FairQueue<Frames>();
   #filter: boolean;
+  #latest: LatestPerPipe | undefined; // set when conflating (SUB's `conflate`)
 
-  /** @param filter drop received messages that match no subscription (SUB does, XSUB does not) */
-  constructor(filter: boolean) {
+  /**
+   * @param filter drop received messages that match no subscription (SUB does, XSUB does not)
+   * @param conflate keep only the newest single-frame message of each publisher
+   */
+  constructor(filter: boolean, conflate = false) {
     this.#filter = filter;
+    if (conflate) this.#latest = new LatestPerPipe();
   }
 
   bind(host: PatternHost): void {
@@ -56,6 +62,10 @@ export class XsubPattern implements Pattern<Frames, ZmtpPeer> {
   }
 
   readable(pipe: ZmtpPipe): void {
+    if (this.#latest !== undefined) {
+      if (this.#latest.drain(pipe, this.host)) this.host.wakeRecv();
+      return;
+    }
     this.#fq.activated(pipe);
     this.host.wakeRecv();
   }
@@ -103,15 +113,15 @@ export class XsubPattern implements Pattern<Frames, ZmtpPeer> {
 
   tryRecv(): Frames | undefined {
     while (true) {
-      const got = this.#fq.recv();
-      if (got === undefined) return undefined;
+      const msg = this.#latest !== undefined ? this.#latest.take() : this.#fq.recv()?.[0];
+      if (msg === undefined) return undefined;
       // filter again: an unsubscribe may have come after the message was queued
-      if (this.#filter && !this.trie.matches(got[0][0]!)) {
+      if (this.#filter && !this.trie.matches(msg[0]!)) {
         this.host.stats.dropped++;
         continue;
       }
       this.host.stats.rxMsgs++;
-      return got[0];
+      return msg;
     }
   }
 }
