@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# bench/run.sh - edgemq's throughput and latency beside libzmq (C), NNG (C)
-# and zeromq.js (Node), all measured in this one invocation.
+# bench/run.sh - edgemq's throughput and latency (SP sockets via bench/perf.ts,
+# ZMTP sockets via bench/zmq_perf.ts) beside libzmq (C), NNG (C) and
+# zeromq.js (Node), all measured in this one invocation.
 #
 # It reproduces the method of ../shared/peers/run-anchors.sh (whose peer list
 # cannot take another peer without editing it) and runs every peer, ours
@@ -18,19 +19,24 @@
 # temporary directory (nothing is written under the peers' tree except
 # node/node_modules by `npm install`), zeromq.js by its own script.
 #
-# Usage: bench/run.sh         (from anywhere; about 5 minutes on the 2-vCPU VM)
+# Usage: bench/run.sh         (from anywhere; about 7 minutes on the 2-vCPU VM)
 # Env knobs:
 #   RUNS=3  SIZES="64 1024 65536"  KINDS="thr lat"  SCALE=1 (count multiplier)
-#   PEERS="zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-deno-await1
-#          edgemq-bun-await1"   (the -await1 variants: thr over tcp and ipc with
-#          a sender that awaits every send instead of every 256th)
+#   PEERS="zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-zmtp-deno
+#          edgemq-zmtp-bun edgemq-deno-await1 edgemq-bun-await1
+#          edgemq-zmtp-deno-await1 edgemq-zmtp-bun-await1"
+#          (edgemq-{deno,bun}: SP sockets; edgemq-zmtp-*: ZMTP sockets; the
+#          -await1 variants: thr with a sender that awaits every send instead
+#          of every 256th, over tcp and ipc for SP, tcp only for ZMTP)
 #   TRANSPORTS="tcp ipc inproc" (subset of each peer's own)
 #   TIMEOUT=20 (s per process)  SPIN=1|0 (a nice-19 busy loop keeps the vCPUs
-#   from halting; see the floor lines)  SANITY=1 (NNG <-> edgemq cross checks)
+#   from halting; see the floor lines)  SANITY=1 (cross-wire checks at the end:
+#   NNG C <-> edgemq SP and libzmq C <-> edgemq ZMTP, both directions, PUSH/PULL
+#   and REQ/REP; each prints "pass <THR|LAT line>" or "FAIL <why>")
 #   PEERS_DIR=/work/shared/peers  NODE=node  DENO=... BUN=...  OUTDIR=bench/results
 #   EDGEMQ_DIR=<dir>  the edgemq tree to measure (default: the one holding this
 #         script), e.g. a clean `git archive` snapshot of a commit while the
-#         working tree is being edited; it needs bench/perf.ts
+#         working tree is being edited; it needs bench/{perf,zmq_perf,_perf_common}.ts
 #   EDGEMQ_LABEL=<text>  how the report names that tree (default: its git commit)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +47,7 @@ RUNS=${RUNS:-3}
 SIZES=${SIZES:-"64 1024 65536"}
 KINDS=${KINDS:-"thr lat"}
 SCALE=${SCALE:-1}
-PEERS=${PEERS:-"zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-deno-await1 edgemq-bun-await1"}
+PEERS=${PEERS:-"zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-zmtp-deno edgemq-zmtp-bun edgemq-deno-await1 edgemq-bun-await1 edgemq-zmtp-deno-await1 edgemq-zmtp-bun-await1"}
 TRANSPORTS=${TRANSPORTS:-"tcp ipc inproc"}
 TIMEOUT=${TIMEOUT:-20}
 SPIN=${SPIN:-1}
@@ -76,8 +82,10 @@ if [ ! -d "$PEERS_DIR/node/node_modules/zeromq" ]; then
   (cd "$PEERS_DIR/node" && npm install --no-audit --no-fund >/dev/null 2>&1) ||
     echo "warning: npm install in $PEERS_DIR/node failed; zmqjs-node will fail" >&2
 fi
-# compile our CLI once so that no measured process pays for it
-"$DENO" cache "$EDGEMQ_DIR/bench/perf.ts" >/dev/null 2>&1 || die "deno cannot load $EDGEMQ_DIR/bench/perf.ts"
+# compile our CLIs once so that no measured process pays for it
+for cli in perf.ts zmq_perf.ts; do
+  "$DENO" cache "$EDGEMQ_DIR/bench/$cli" >/dev/null 2>&1 || die "deno cannot load $EDGEMQ_DIR/bench/$cli"
+done
 
 # ---------------------------------------------------------------- peers ---
 # peer_def <peer> -> P_DIR P_CMD P_ENV P_TRANSPORTS P_KINDS
@@ -90,6 +98,11 @@ peer_def() {
     zmqjs-node)  P_DIR=$PEERS_DIR/node; P_CMD="$NODE zmqjs_perf.mjs"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-deno) P_DIR=$EDGEMQ_DIR; P_CMD="$DENO run -A bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-bun)  P_DIR=$EDGEMQ_DIR; P_CMD="$BUN bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-zmtp-deno) P_DIR=$EDGEMQ_DIR; P_CMD="$DENO run -A bench/zmq_perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-zmtp-bun)  P_DIR=$EDGEMQ_DIR; P_CMD="$BUN bench/zmq_perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    edgemq-zmtp-*-await1)
+      peer_def "${1%-await1}"
+      P_ENV="EDGEMQ_PERF_WINDOW=1" P_KINDS="thr" P_TRANSPORTS="tcp" ;;
     edgemq-*-await1)
       peer_def "${1%-await1}"
       P_ENV="EDGEMQ_PERF_WINDOW=1" P_KINDS="thr" P_TRANSPORTS="tcp ipc" ;;
@@ -122,13 +135,15 @@ count_for() {
     zmqjs*/thr/*/65536)   n=15000 ;;
     zmqjs*/lat/inproc/*)  n=20000 ;;
     zmqjs*/lat/*)         n=4000 ;;
-    edgemq*await1/thr/*/65536) n=25000 ;;
+    edgemq*await1/thr/*/65536) n=15000 ;;
     edgemq*await1/thr/*)  n=250000 ;;
     edgemq*/thr/inproc/*) n=3000000 ;; # inproc hands the message object over: size does not matter
+    edgemq-zmtp*/thr/*/64)   n=1000000 ;; # ZMTP over tcp/ipc is slower than SP (see README)
+    edgemq-zmtp*/thr/*/1024) n=500000 ;;
     edgemq*/thr/*/64)     n=2000000 ;;
     edgemq*/thr/*/1024)   n=800000 ;;
-    edgemq*/thr/*/65536)  n=25000 ;;
-    edgemq*/lat/inproc/65536) n=60000 ;;
+    edgemq*/thr/*/65536)  n=15000 ;;
+    edgemq*/lat/inproc/65536) n=30000 ;;
     edgemq*/lat/inproc/*) n=100000 ;;
     edgemq*/lat/*/65536)  n=4000 ;;
     edgemq*/lat/*)        n=8000 ;;
@@ -329,43 +344,55 @@ for kind in $KINDS; do
     for tr in $P_TRANSPORTS; do
       for size in $SIZES; do
         nng=nng; [ "$tr" = inproc ] && nng=nng-inproc
-        RATIO_ROWS+=("$(printf '%-4s %-*s %-6s %6s %11s %8s %8s' "$kind" "$PEER_W" "$ours" "$tr" "$size" \
+        # the ZMTP rows also compare with edgemq's SP sockets on the same runtime
+        sp=-; case $ours in edgemq-zmtp-*) sp=edgemq-${ours#edgemq-zmtp-} ;; esac
+        RATIO_ROWS+=("$(printf '%-4s %-*s %-6s %6s %11s %8s %8s %10s' "$kind" "$PEER_W" "$ours" "$tr" "$size" \
           "$(ratio "$ours $kind $tr $size" "zmqjs-node $kind $tr $size")" \
           "$(ratio "$ours $kind $tr $size" "$nng $kind $tr $size")" \
-          "$(ratio "$ours $kind $tr $size" "zmq $kind $tr $size")")")
+          "$(ratio "$ours $kind $tr $size" "zmq $kind $tr $size")" \
+          "$(ratio "$ours $kind $tr $size" "$sp $kind $tr $size")")")
       done
     done
   done
 done
 
 # ------------------------------------------------- cross-peer sanity ---
+# Each check puts an edgemq CLI against a C peer over the wire and prints
+# "pass <the measuring side's THR/LAT line>" or "FAIL <why>".
+# xwire_thr <transport> <count> <recv dir> <recv cmd> <send dir> <send cmd>
+xwire_thr() {
+  local ep; ep=$(next_endpoint "$1")
+  (cd "$3" && exec timeout 20 $4 thr-recv "$ep" 64 "$2") >"$WORK/x.out" 2>&1 &
+  local xp=$!
+  (cd "$5" && exec timeout 20 $6 thr-send "$ep" 64 "$2") >"$WORK/x2.out" 2>&1
+  local src=$?
+  wait $xp
+  local rrc=$? line; line=$(grep '^THR' "$WORK/x.out")
+  if [ -n "$line" ] && [ $src -eq 0 ]; then echo "pass $line"
+  else echo "FAIL recv rc=$rrc send rc=$src $(cat "$WORK/x.out" "$WORK/x2.out" | head -c 100 | tr '\n' ' ')"; fi
+}
+# xwire_lat <transport> <count> <rep dir> <rep cmd> <req dir> <req cmd>
+xwire_lat() {
+  local ep; ep=$(next_endpoint "$1")
+  (cd "$3" && exec timeout 20 $4 lat-rep "$ep" 64 "$2") >"$WORK/x2.out" 2>&1 &
+  local xp=$!
+  (cd "$5" && exec timeout 20 $6 lat-req "$ep" 64 "$2") >"$WORK/x.out" 2>&1
+  local rrc=$? line; line=$(grep '^LAT' "$WORK/x.out")
+  kill $xp 2>/dev/null; wait $xp 2>/dev/null
+  if [ -n "$line" ]; then echo "pass $line"
+  else echo "FAIL req rc=$rrc $(cat "$WORK/x.out" "$WORK/x2.out" | head -c 100 | tr '\n' ' ')"; fi
+}
 if [ "$SANITY" = 1 ]; then
-  ep=$(next_endpoint tcp)
-  (cd "$EDGEMQ_DIR" && exec timeout 20 "$DENO" run -A bench/perf.ts thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
-  xp=$!
-  (cd "$BUILD" && exec timeout 20 ./nng_perf thr-send "$ep" 64 20000) >/dev/null 2>&1
-  wait $xp
-  x1=$(grep '^THR' "$WORK/x.out" || echo "FAIL $(head -c 100 "$WORK/x.out")")
-  ep=$(next_endpoint ipc)
-  (cd "$BUILD" && exec timeout 20 ./nng_perf thr-recv "$ep" 64 20000) >"$WORK/x.out" 2>&1 &
-  xp=$!
-  (cd "$EDGEMQ_DIR" && exec timeout 20 "$BUN" bench/perf.ts thr-send "$ep" 64 20000) >/dev/null 2>&1
-  wait $xp
-  x2=$(grep '^THR' "$WORK/x.out" || echo "FAIL $(head -c 100 "$WORK/x.out")")
-  ep=$(next_endpoint tcp)
-  (cd "$EDGEMQ_DIR" && exec timeout 20 "$BUN" bench/perf.ts lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
-  xp=$!
-  x3=$( (cd "$BUILD" && timeout 20 ./nng_perf lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
-  kill $xp 2>/dev/null; wait $xp 2>/dev/null
-  ep=$(next_endpoint tcp)
-  (cd "$BUILD" && exec timeout 20 ./nng_perf lat-rep "$ep" 64 2000) >/dev/null 2>&1 &
-  xp=$!
-  x4=$( (cd "$EDGEMQ_DIR" && timeout 20 "$DENO" run -A bench/perf.ts lat-req "$ep" 64 2000) 2>&1 | grep '^LAT' || echo FAIL)
-  kill $xp 2>/dev/null; wait $xp 2>/dev/null
-  NOTES+=("sanity NNG C PUSH -> edgemq-deno PULL, tcp 64B x20000:  $x1")
-  NOTES+=("sanity edgemq-bun PUSH -> NNG C PULL, ipc 64B x20000:   $x2")
-  NOTES+=("sanity NNG C REQ -> edgemq-bun REP, tcp 64B x2000:      $x3")
-  NOTES+=("sanity edgemq-deno REQ -> NNG C REP, tcp 64B x2000:     $x4")
+  SP_DENO="$DENO run -A bench/perf.ts" SP_BUN="$BUN bench/perf.ts"
+  ZM_DENO="$DENO run -A bench/zmq_perf.ts" ZM_BUN="$BUN bench/zmq_perf.ts"
+  NOTES+=("sanity NNG C PUSH -> edgemq-deno PULL, tcp 64B x20000:        $(xwire_thr tcp 20000 "$EDGEMQ_DIR" "$SP_DENO" "$BUILD" ./nng_perf)")
+  NOTES+=("sanity edgemq-bun PUSH -> NNG C PULL, ipc 64B x20000:         $(xwire_thr ipc 20000 "$BUILD" ./nng_perf "$EDGEMQ_DIR" "$SP_BUN")")
+  NOTES+=("sanity NNG C REQ -> edgemq-bun REP, tcp 64B x2000:            $(xwire_lat tcp 2000 "$EDGEMQ_DIR" "$SP_BUN" "$BUILD" ./nng_perf)")
+  NOTES+=("sanity edgemq-deno REQ -> NNG C REP, tcp 64B x2000:           $(xwire_lat tcp 2000 "$BUILD" ./nng_perf "$EDGEMQ_DIR" "$SP_DENO")")
+  NOTES+=("sanity libzmq C PUSH -> edgemq-zmtp-deno PULL, tcp 64B x200000: $(xwire_thr tcp 200000 "$EDGEMQ_DIR" "$ZM_DENO" "$BUILD" ./zmq_perf)")
+  NOTES+=("sanity edgemq-zmtp-bun PUSH -> libzmq C PULL, ipc 64B x200000:  $(xwire_thr ipc 200000 "$BUILD" ./zmq_perf "$EDGEMQ_DIR" "$ZM_BUN")")
+  NOTES+=("sanity libzmq C REQ -> edgemq-zmtp-bun REP, tcp 64B x2000:      $(xwire_lat tcp 2000 "$EDGEMQ_DIR" "$ZM_BUN" "$BUILD" ./zmq_perf)")
+  NOTES+=("sanity edgemq-zmtp-deno REQ -> libzmq C REP, tcp 64B x2000:     $(xwire_lat tcp 2000 "$BUILD" ./zmq_perf "$EDGEMQ_DIR" "$ZM_DENO")")
 fi
 
 # ------------------------------------------------------------ report ---
@@ -380,7 +407,7 @@ fi
   for row in "${LAT_ROWS[@]}"; do echo "$row"; done
   echo
   echo "== edgemq / peer, medians of this run (thr: msgs/s, >1 = edgemq faster; lat: mean RTT, <1 = edgemq faster)"
-  printf '%-4s %-*s %-6s %6s %11s %8s %8s\n' kind "$PEER_W" ours trans size /zmqjs-node /nng /libzmq
+  printf '%-4s %-*s %-6s %6s %11s %8s %8s %10s\n' kind "$PEER_W" ours trans size /zmqjs-node /nng /libzmq /edgemq-sp
   for row in "${RATIO_ROWS[@]}"; do echo "$row"; done
   echo
   for n in "${NOTES[@]}"; do echo "# $n"; done
