@@ -141,16 +141,22 @@ export class PeerProcess {
   #changed: (() => void)[] = [];
   #exit: PeerExit | undefined;
 
-  constructor(path: string, args: readonly string[]) {
+  readonly #closeStdin: () => void;
+
+  /** Starts `path` with `args`; with `stdin: true` its stdin stays open until {@linkcode closeStdin}. */
+  constructor(path: string, args: readonly string[], options: { stdin?: boolean } = {}) {
     this.#describe = [path.split("/").pop(), ...args].join(" ");
-    const child = spawn(path, [...args], { stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.setEncoding("latin1");
-    child.stderr.setEncoding("latin1");
-    child.stdout.on("data", (chunk: string) => {
+    const child = spawn(path, [...args], {
+      stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+    });
+    this.#closeStdin = () => child.stdin?.end();
+    child.stdout!.setEncoding("latin1");
+    child.stderr!.setEncoding("latin1");
+    child.stdout!.on("data", (chunk: string) => {
       this.stdout += chunk;
       this.#notify();
     });
-    child.stderr.on("data", (chunk: string) => {
+    child.stderr!.on("data", (chunk: string) => {
       this.stderr += chunk;
     });
     this.exited = new Promise<PeerExit>((resolve) => {
@@ -176,6 +182,18 @@ export class PeerProcess {
     const lines = this.stdout.split("\n");
     lines.pop();
     return lines;
+  }
+
+  /** Closes the process's stdin (started with `stdin: true`): a signal to finish. */
+  closeStdin(): void {
+    this.#closeStdin();
+  }
+
+  /** The first complete line starting with `prefix`, waiting up to `ms` for it. */
+  async line(prefix: string, ms = 10000): Promise<string> {
+    const find = (): string | undefined => this.lines.find((l) => l.startsWith(prefix));
+    await this.waitFor(() => find() !== undefined, ms, `line "${prefix}"`);
+    return find()!;
   }
 
   /** True once the process has ended. */

@@ -8,6 +8,8 @@
  */
 import { spawnSync } from "node:child_process";
 import process from "node:process";
+import assert from "node:assert/strict";
+import { PeerProcess } from "./_peers.ts";
 
 /** A python that can import zmq, or undefined. */
 export function findPython(): string | undefined {
@@ -27,4 +29,14 @@ export function pyzmqLabel(python: string | undefined): string {
   });
   const [libzmq, pyzmq] = String(r.stdout ?? "").trim().split(" ");
   return `libzmq ${libzmq ?? "?"} (pyzmq ${pyzmq ?? "?"})`;
+}
+
+/** A pyzmq peer program: its output read line by line, its exit checked. */
+export class PyzmqPeer extends PeerProcess {
+  /** Waits for the peer to finish by itself with status 0 (closing its stdin first, if open). */
+  async done(): Promise<void> {
+    this.closeStdin();
+    const { code } = await this.waitForExit(15000);
+    assert.equal(code, 0, `pyzmq peer failed (${code}): ${this.lines.join(" / ")} ${this.stderr}`);
+  }
 }

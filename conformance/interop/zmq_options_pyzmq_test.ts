@@ -4,10 +4,9 @@
 // libzmq PULL binds. The pyzmq side is the small script below, run with `python3 -c`.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
-import { delay, until, within } from "../../testing/async.ts";
-import { findPython, pyzmqLabel } from "./_pyzmq.ts";
+import { until, within } from "../../testing/async.ts";
+import { findPython, pyzmqLabel, PyzmqPeer } from "./_pyzmq.ts";
 import { Dealer } from "../../protocols/zmtp/dealer.ts";
 import { Pull } from "../../protocols/zmtp/pull.ts";
 import { Push } from "../../protocols/zmtp/push.ts";
@@ -80,43 +79,10 @@ function unhex(h: string): string {
   return s;
 }
 
-/** One running pyzmq script, read line by line. */
-class PyPeer {
-  readonly lines: string[] = [];
-  readonly exited: Promise<number | null>;
-  #child: ChildProcess;
-  #stderr = "";
-
+/** One running pyzmq peer (the inline SCRIPT above, one scenario). */
+class PyPeer extends PyzmqPeer {
   constructor(scenario: string, endpoint: string) {
-    this.#child = spawn(python!, ["-c", SCRIPT, scenario, endpoint], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let partial = "";
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (s: string) => {
-      const parts = (partial + s).split("\n");
-      partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-    this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (s: string) => (this.#stderr += s));
-    this.exited = new Promise((resolve) => this.#child.on("close", (code) => resolve(code)));
-  }
-
-  /** Resolves with the first line starting with `prefix`. */
-  async line(prefix: string): Promise<string> {
-    return await within(
-      10000,
-      (async () => {
-        while (true) {
-          const found = this.lines.find((l) => l.startsWith(prefix));
-          if (found !== undefined) return found;
-          if (this.#child.exitCode !== null) throw new Error(`peer exited: ${this.#stderr}`);
-          await delay(5);
-        }
-      })(),
-      `pyzmq line "${prefix}"`,
-    );
+    super(python!, ["-c", SCRIPT, scenario, endpoint]);
   }
 
   /** The bound endpoint it printed. */
@@ -129,16 +95,9 @@ class PyPeer {
     return this.lines.filter((l) => /^[0-9a-f|]+$/.test(l)).map((l) => l.split("|").map(unhex));
   }
 
-  /** Waits for a clean exit. */
-  async done(): Promise<void> {
-    const code = await within(15000, this.exited, "pyzmq peer exit");
-    assert.equal(code, 0, `pyzmq peer failed (${code}): ${this.lines.join(" / ")} ${this.#stderr}`);
-  }
-
   /** Stops it if still running and waits for it. */
   async stop(): Promise<void> {
-    if (this.#child.exitCode === null) this.#child.kill();
-    await this.exited;
+    await this.kill();
   }
 }
 

@@ -4,12 +4,11 @@
 // failure when CI=true.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { delay, within } from "../../testing/async.ts";
-import { findPython, pyzmqLabel } from "./_pyzmq.ts";
+import { findPython, pyzmqLabel, PyzmqPeer } from "./_pyzmq.ts";
 import { Pub } from "../../protocols/zmtp/pub.ts";
 import { Sub } from "../../protocols/zmtp/sub.ts";
 import { XPub } from "../../protocols/zmtp/xpub.ts";
@@ -38,25 +37,10 @@ const hexOf = (bytes: Uint8Array): string =>
   [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 const hex = (s: string): string => hexOf(enc.encode(s));
 
-/** One running pyzmq peer: its output read line by line, its stdin kept open until `stop`. */
-class PyPeer {
-  readonly lines: string[] = [];
-  readonly exited: Promise<number | null>;
-  #child: ChildProcess;
-  #stderr = "";
-
+/** One running pyzmq peer (conformance/peers/pyzmq_pubsub_peer.py); closing its stdin stops it. */
+class PyPeer extends PyzmqPeer {
   constructor(args: string[]) {
-    this.#child = spawn(python!, [PEER, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let partial = "";
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (s: string) => {
-      const parts = (partial + s).split("\n");
-      partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-    this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (s: string) => (this.#stderr += s));
-    this.exited = new Promise((resolve) => this.#child.on("close", (code) => resolve(code)));
+    super(python!, [PEER, ...args], { stdin: true });
   }
 
   /** The lines that are received messages (hex frames). */
@@ -64,46 +48,14 @@ class PyPeer {
     return this.lines.filter((l) => /^[0-9a-f|]*$/.test(l) && l !== "");
   }
 
-  /** Resolves with the first line starting with `prefix`. */
-  async line(prefix: string): Promise<string> {
-    await this.#wait(() => this.lines.some((l) => l.startsWith(prefix)), `line "${prefix}"`);
-    return this.lines.find((l) => l.startsWith(prefix))!;
-  }
-
   /** Waits until the peer printed `n` messages. */
   async received(n: number): Promise<void> {
-    await this.#wait(() => this.messages.length >= n, `${n} messages`);
-  }
-
-  async #wait(check: () => boolean, what: string): Promise<void> {
-    await within(
-      10000,
-      (async () => {
-        while (!check()) {
-          if (this.#child.exitCode !== null) {
-            throw new Error(`peer exited: ${this.lines.join(" / ")} ${this.#stderr}`);
-          }
-          await delay(5);
-        }
-      })(),
-      `pyzmq ${what}`,
-    );
+    await this.waitFor(() => this.messages.length >= n, 10000, `pyzmq ${n} messages`);
   }
 
   /** Closes the peer's stdin (a PUB peer stops publishing). */
   stop(): void {
-    this.#child.stdin?.end();
-  }
-
-  /** Waits for a clean exit. */
-  async done(): Promise<void> {
-    this.stop();
-    const code = await within(15000, this.exited, "pyzmq peer exit");
-    assert.equal(code, 0, `pyzmq peer failed (${code}): ${this.lines.join(" / ")} ${this.#stderr}`);
-  }
-
-  kill(): void {
-    if (this.#child.exitCode === null) this.#child.kill();
+    this.closeStdin();
   }
 }
 
@@ -142,8 +94,7 @@ async function withPeer(
     await peer.done();
     return peer;
   } finally {
-    peer?.kill();
-    await peer?.exited;
+    await peer?.kill();
     await sock.close({ linger: 0 });
   }
 }

@@ -2,12 +2,11 @@
 // against conformance/peers/pyzmq_peer.py, over tcp and ipc, edgemq binding and connecting.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { within } from "../../testing/async.ts";
-import { findPython, pyzmqLabel } from "./_pyzmq.ts";
+import { findPython, pyzmqLabel, PyzmqPeer } from "./_pyzmq.ts";
 import { Dealer, Pair, Pull, Push } from "../../protocols/zmtp/mod.ts";
 import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
 
@@ -23,51 +22,10 @@ if (python === undefined) {
   );
 }
 
-/** One running pyzmq peer, read line by line. */
-class PyPeer {
-  readonly lines: string[] = [];
-  readonly exited: Promise<number | null>;
-  #child: ChildProcess;
-  #stderr = "";
-
+/** One running pyzmq peer (conformance/peers/pyzmq_peer.py). */
+class PyPeer extends PyzmqPeer {
   constructor(args: string[]) {
-    this.#child = spawn(python!, [PEER, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let partial = "";
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (s: string) => {
-      const parts = (partial + s).split("\n");
-      partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-    this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (s: string) => (this.#stderr += s));
-    this.exited = new Promise((resolve) => this.#child.on("close", (code) => resolve(code)));
-  }
-
-  /** Resolves with the first line starting with `prefix`. */
-  async line(prefix: string): Promise<string> {
-    return await within(
-      10000,
-      (async () => {
-        while (true) {
-          const found = this.lines.find((l) => l.startsWith(prefix));
-          if (found !== undefined) return found;
-          if (this.#child.exitCode !== null) throw new Error(`peer exited: ${this.#stderr}`);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      })(),
-      `pyzmq line "${prefix}"`,
-    );
-  }
-
-  /** Waits for a clean exit. */
-  async done(): Promise<void> {
-    const code = await within(15000, this.exited, "pyzmq peer exit");
-    assert.equal(code, 0, `pyzmq peer failed (${code}): ${this.lines.join(" / ")} ${this.#stderr}`);
-  }
-
-  kill(): void {
-    if (this.#child.exitCode === null) this.#child.kill();
+    super(python!, [PEER, ...args]);
   }
 }
 
@@ -106,8 +64,7 @@ async function withPeer(
     await peer.done();
     return peer;
   } finally {
-    peer?.kill();
-    await peer?.exited;
+    await peer?.kill();
     await sock.close({ linger: 0 });
   }
 }
