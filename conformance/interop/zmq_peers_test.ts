@@ -1,7 +1,8 @@
 // Live interop with three more ZeroMQ implementations: zmq.rs (crates.io `zeromq`), JeroMQ 0.6
 // (Maven) and zeromq.js 6 (npm, libzmq 4.3.5 inside, run on Node). Their peers live in
 // conformance/peers/{zmqrs,jeromq06,zeromqjs} and are built by conformance/peers/build.sh; they
-// share pyzmq_peer.py's command line and output (ENDPOINT / READY / hex lines / DONE).
+// share pyzmq_peer.py's command line and output (ENDPOINT / READY / hex lines / DONE), plus a
+// `publish` action (PUB repeating until stopped, for slow joiners) and a SUB topic argument.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { within } from "../../testing/async.ts";
-import { Dealer, Pull, Push, Rep, Req } from "../../protocols/zmtp/mod.ts";
+import { Dealer, Pair, Pub, Pull, Push, Rep, Req, Router, Sub } from "../../protocols/zmtp/mod.ts";
 import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
 
 const PEERS = join(import.meta.dirname ?? "conformance/interop", "..", "peers");
@@ -23,6 +24,10 @@ interface PeerKind {
   readonly command: string[];
   readonly missing: string | undefined;
   readonly ipc: boolean;
+  /** The routing id its DEALER announces. */
+  readonly routingId: string;
+  /** Whether it has a PAIR socket. */
+  readonly pair: boolean;
 }
 
 function onPath(tool: string): boolean {
@@ -38,6 +43,8 @@ const KINDS: PeerKind[] = [
     command: [ZMQRS_BIN],
     missing: existsSync(ZMQRS_BIN) ? undefined : "zmq.rs peer not built",
     ipc: true,
+    routingId: "rs",
+    pair: false, // zmq.rs 0.4 has no PAIR socket
   },
   {
     name: "JeroMQ 0.6",
@@ -46,6 +53,8 @@ const KINDS: PeerKind[] = [
       ? undefined
       : "JeroMQ peer not built (or no java)",
     ipc: false, // JeroMQ's ipc:// is TCP on loopback, not a unix socket
+    routingId: "jz",
+    pair: true,
   },
   {
     name: "zeromq.js 6",
@@ -54,6 +63,8 @@ const KINDS: PeerKind[] = [
       ? undefined
       : "zeromq.js peer not installed (or no node)",
     ipc: true,
+    routingId: "js",
+    pair: true,
   },
 ];
 
@@ -122,6 +133,14 @@ let ipcSeq = 0;
 const ipcUrl = (): string =>
   `ipc://${join(tmpdir(), `edgemq-zmqpeer-${process.pid}-${ipcSeq++}.sock`)}`;
 
+/** Extra settings of one exchange. */
+interface Exchange {
+  /** The SUB's subscription / the PUB's topic (peer argument after the count). */
+  topic?: string;
+  /** The peer runs until stopped (a publisher): kill it after `body` instead of awaiting exit. */
+  stop?: boolean;
+}
+
 /** Connects `sock` with a peer of `kind` running `peerType`/`action`; runs `body`; cleans up. */
 async function withPeer(
   kind: PeerKind,
@@ -130,22 +149,24 @@ async function withPeer(
   edgemqBinds: boolean,
   peerType: string,
   action: string,
-  body: () => Promise<void>,
+  body: (peer: Peer) => Promise<void>,
+  exchange: Exchange = {},
 ): Promise<Peer> {
   let peer: Peer | undefined;
+  const extra = [String(COUNT), ...(exchange.topic === undefined ? [] : [exchange.topic])];
   try {
     if (edgemqBinds) {
       const { url } = await sock.bind(scheme === "tcp" ? "tcp://127.0.0.1:0" : ipcUrl());
-      peer = new Peer(kind, [peerType, "connect", url, action, String(COUNT)]);
+      peer = new Peer(kind, [peerType, "connect", url, action, ...extra]);
     } else {
       const at = scheme === "tcp" ? "tcp://127.0.0.1:*" : ipcUrl();
-      peer = new Peer(kind, [peerType, "bind", at, action, String(COUNT)]);
+      peer = new Peer(kind, [peerType, "bind", at, action, ...extra]);
       const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
       await sock.connect(url);
     }
     await peer.line("READY");
-    await within(15000, body(), `exchange with ${kind.name}`);
-    await peer.done();
+    await within(15000, body(peer), `exchange with ${kind.name}`);
+    if (!exchange.stop) await peer.done();
     return peer;
   } finally {
     peer?.kill();
@@ -161,6 +182,22 @@ const hex = (s: string): string =>
 const text = (frames: Uint8Array[]): string[] => frames.map((f) => dec.decode(f));
 const line = (...frames: string[]): string => frames.map(hex).join("|");
 const range = [...Array(COUNT).keys()];
+
+/** Checks `got` ([topic, index] messages) are COUNT messages of `topic` with rising indices. */
+function assertPublished(got: string[][], topic: string): void {
+  assert.equal(got.length, COUNT, `messages: ${JSON.stringify(got)}`);
+  for (const [i, frames] of got.entries()) {
+    assert.equal(frames.length, 2, `message ${i}: ${JSON.stringify(frames)}`);
+    assert.equal(frames[0], topic, `message ${i} has a topic that was not subscribed`);
+    if (i > 0) assert.ok(Number(frames[1]) > Number(got[i - 1][1]), JSON.stringify(got));
+  }
+}
+
+/** The peer's hex lines as text frames. */
+const unhex = (l: string): string[] =>
+  l.split("|").map((f) =>
+    dec.decode(Uint8Array.from(f.match(/../g) ?? [], (b) => parseInt(b, 16)))
+  );
 
 for (const kind of KINDS) {
   if (kind.missing !== undefined) {
@@ -243,6 +280,101 @@ for (const kind of KINDS) {
           });
           assert.deepEqual(peer.messages, range.map((i) => line("answer", String(i))));
         });
+
+        test(`zmq.Pub → peer SUB, topic filtered (${where}) [ZMTP-PEERS-6]`, async () => {
+          const pub = new Pub();
+          const peer = await withPeer(kind, pub, scheme, edgemqBinds, "SUB", "recv", async (p) => {
+            // slow joiner: publish until the subscriber has COUNT messages (or gave up)
+            for (
+              let i = 0;
+              i < 500 && p.messages.length < COUNT && !p.lines.includes("TIMEOUT");
+              i++
+            ) {
+              await pub.send(["other", String(i)]);
+              await pub.send(["news", String(i)]);
+              await new Promise((r) => setTimeout(r, 20));
+            }
+          }, { topic: "news" });
+          assertPublished(peer.messages.map(unhex), "news");
+        });
+
+        test(`peer PUB → zmq.Sub, topic filtered (${where}) [ZMTP-PEERS-7]`, async () => {
+          const sub = new Sub();
+          sub.subscribe("news");
+          const got: string[][] = [];
+          await withPeer(kind, sub, scheme, edgemqBinds, "PUB", "publish", async () => {
+            for (const _ of range) got.push(text(await sub.recv()));
+          }, { topic: "news", stop: true });
+          assertPublished(got, "news");
+        });
+
+        test(`zmq.Router ↔ peer DEALER (${where}) [ZMTP-PEERS-8]`, async () => {
+          const router = new Router();
+          const peer = await withPeer(
+            kind,
+            router,
+            scheme,
+            edgemqBinds,
+            "DEALER",
+            "ask",
+            async () => {
+              for (const i of range) {
+                const [id, ...rest] = await router.recv();
+                assert.equal(dec.decode(id), kind.routingId);
+                assert.deepEqual(text(rest), ["msg", String(i)]);
+                await router.send([id, "ack", String(i)]);
+              }
+            },
+          );
+          assert.deepEqual(peer.messages, range.map((i) => line("ack", String(i))));
+        });
+
+        test(`peer ROUTER ↔ zmq.Dealer (${where}) [ZMTP-PEERS-9]`, async () => {
+          const dealer = new Dealer({ routingId: "edge" });
+          const peer = await withPeer(
+            kind,
+            dealer,
+            scheme,
+            edgemqBinds,
+            "ROUTER",
+            "recv",
+            async () => {
+              for (const i of range) {
+                await dealer.send(["q", String(i)]);
+                assert.deepEqual(text(await dealer.recv()), ["ok"]);
+              }
+            },
+          );
+          assert.deepEqual(peer.messages, range.map((i) => line("edge", "q", String(i))));
+        });
+
+        if (kind.pair) {
+          test(`zmq.Pair → peer PAIR echo (${where}) [ZMTP-PEERS-10]`, async () => {
+            const pair = new Pair();
+            await withPeer(kind, pair, scheme, edgemqBinds, "PAIR", "echo", async () => {
+              for (const i of range) {
+                await pair.send(["hi", String(i)]);
+                assert.deepEqual(text(await pair.recv()), ["hi", String(i)]);
+              }
+            });
+          });
+
+          test(`peer PAIR → zmq.Pair echo (${where}) [ZMTP-PEERS-10]`, async () => {
+            const pair = new Pair();
+            const peer = await withPeer(
+              kind,
+              pair,
+              scheme,
+              edgemqBinds,
+              "PAIR",
+              "ask",
+              async () => {
+                for (const _ of range) await pair.send(await pair.recv());
+              },
+            );
+            assert.deepEqual(peer.messages, range.map((i) => line("msg", String(i))));
+          });
+        }
       }
     }
   });

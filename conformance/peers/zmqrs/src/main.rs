@@ -1,14 +1,18 @@
 //! A zmq.rs (crates.io `zeromq`) peer for edgemq's interop tests.
 //!
-//! usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo> [count]
+//! usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish> [count]
+//!        [topic]
 //!
 //! Same output protocol as conformance/peers/pyzmq_peer.py:
 //! - send: sends `count` two-frame messages ["msg", "<i>"] (PUB waits 500 ms first, so that a
 //!   subscriber has joined); REQ reads the reply after each request.
 //! - ask: like send, but reads (and prints) a reply after each message, whatever the type.
 //! - recv: receives `count` messages and prints each as one line of hex frames joined by "|"
-//!   (REP answers each with ["ok"]; SUB subscribes to "msg").
+//!   (REP answers each with ["ok"]; ROUTER answers [routing id, "ok"]; SUB subscribes to `topic`,
+//!   default "msg").
 //! - echo: receives `count` messages and sends each back unchanged.
+//! - publish (PUB): every 20 ms sends ["other", "<i>"] then [`topic`, "<i>"], i = 0, 1, ..., for
+//!   up to 10 s (the test stops it once its subscriber has what it needs: slow joiners).
 //! When binding, the real endpoint is printed first as "ENDPOINT <url>" (a "*" port means any).
 //! Prints "READY" once bound/connected; exits 0 after "DONE", 2 after a 10 s receive timeout.
 //! zmq.rs has no PAIR socket; a DEALER gets the routing id "rs".
@@ -119,7 +123,7 @@ async fn recv_timed(peer: &mut Peer) -> Result<ZmqMessage, i32> {
 
 async fn run(args: Vec<String>) -> Result<(), i32> {
     if args.len() < 5 {
-        eprintln!("usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo> [count]");
+        eprintln!("usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish> [count] [topic]");
         return Err(64);
     }
     let (kind, mode, endpoint, action) = (&args[1], &args[2], &args[3], &args[4]);
@@ -128,8 +132,9 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
         eprintln!("unsupported socket type {kind}");
         64
     })?;
+    let topic = args.get(6).map(String::as_str).unwrap_or("msg");
     if let Peer::Sub(s) = &mut peer {
-        s.subscribe("msg").await.map_err(|e| {
+        s.subscribe(topic).await.map_err(|e| {
             eprintln!("subscribe failed: {e}");
             1
         })?;
@@ -148,6 +153,18 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
         })?;
     }
     println!("READY");
+    if action == "publish" {
+        for i in 0..500 {
+            let n = i.to_string();
+            // errors (no subscriber yet) are expected: keep publishing
+            let _ = peer.send(frames(&[b"other", n.as_bytes()])).await;
+            let _ = peer.send(frames(&[topic.as_bytes(), n.as_bytes()])).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        each!(peer, s => { s.close().await; });
+        println!("DONE");
+        return Ok(());
+    }
     if matches!(peer, Peer::Pub(_)) {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -175,6 +192,9 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
                 println!("{}", hex_line(&msg));
                 if matches!(peer, Peer::Rep(_)) {
                     peer.send(frames(&[b"ok"])).await
+                } else if matches!(peer, Peer::Router(_)) {
+                    let id = msg.get(0).map(|f| f.to_vec()).unwrap_or_default();
+                    peer.send(frames(&[&id, b"ok"])).await
                 } else {
                     Ok(())
                 }

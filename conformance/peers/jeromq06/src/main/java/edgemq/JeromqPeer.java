@@ -10,13 +10,16 @@ import org.zeromq.ZMQ;
  * Debian's JeroMQ 0.3.6 for the ZMTP 2.0 vectors: it only uses the API both have).
  *
  * <p>usage: JeromqPeer &lt;socket-type&gt; &lt;bind|connect&gt; &lt;endpoint&gt;
- * &lt;send|ask|recv|echo&gt; [count]
+ * &lt;send|ask|recv|echo|publish&gt; [count] [topic]
  *
  * <p>Same output protocol as conformance/peers/pyzmq_peer.py: "ENDPOINT url" when binding,
  * "READY", one line of "|"-joined hex frames per received message, "DONE", exit 0; "TIMEOUT"
  * and exit 2 after 10 s without a message. send: ["msg", "i"] messages (PUB waits 500 ms first;
- * REQ prints each reply); ask: send, reading and printing a reply after each message; recv: REP answers ["ok"], SUB subscribes to "msg"; echo: sends each
- * message back. A DEALER gets the routing id "jz".
+ * REQ prints each reply); ask: send, reading and printing a reply after each message; recv: REP
+ * answers ["ok"], ROUTER answers [routing id, "ok"], SUB subscribes to the topic (default
+ * "msg"); echo: sends each message back; publish (PUB): every 20 ms ["other", "i"] then [topic,
+ * "i"], i = 0, 1, ..., for up to 10 s (the test stops it once its subscriber has what it needs).
+ * A DEALER gets the routing id "jz".
  */
 public final class JeromqPeer {
   private JeromqPeer() {}
@@ -74,7 +77,9 @@ public final class JeromqPeer {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
-      System.err.println("usage: JeromqPeer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo> [count]");
+      System.err.println(
+          "usage: JeromqPeer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish>"
+              + " [count] [topic]");
       System.exit(64);
     }
     String kind = args[0].toUpperCase();
@@ -82,12 +87,13 @@ public final class JeromqPeer {
     String endpoint = args[2];
     String action = args[3];
     int count = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    String topic = args.length > 5 ? args[5] : "msg";
     ZMQ.Context ctx = ZMQ.context(1);
     ZMQ.Socket sock = ctx.socket(typeOf(kind));
     sock.setLinger(5000);
     sock.setReceiveTimeOut(10000);
     if (kind.equals("DEALER")) sock.setIdentity("jz".getBytes(StandardCharsets.UTF_8));
-    if (kind.equals("SUB")) sock.subscribe("msg".getBytes(StandardCharsets.UTF_8));
+    if (kind.equals("SUB")) sock.subscribe(topic.getBytes(StandardCharsets.UTF_8));
     int code = 0;
     try {
       if (mode.equals("bind")) {
@@ -104,7 +110,16 @@ public final class JeromqPeer {
       }
       System.out.println("READY");
       System.out.flush();
-      if (kind.equals("PUB")) Thread.sleep(500);
+      if (action.equals("publish")) {
+        for (int i = 0; i < 500; i++) {
+          sendMessage(sock, of("other", Integer.toString(i)));
+          sendMessage(sock, of(topic, Integer.toString(i)));
+          Thread.sleep(20);
+        }
+        count = 0;
+      } else if (kind.equals("PUB")) {
+        Thread.sleep(500);
+      }
       for (int i = 0; i < count && code == 0; i++) {
         if (action.equals("send") || action.equals("ask")) {
           sendMessage(sock, of("msg", Integer.toString(i)));
@@ -122,6 +137,11 @@ public final class JeromqPeer {
           } else {
             System.out.println(line(msg));
             if (kind.equals("REP")) sendMessage(sock, of("ok"));
+            if (kind.equals("ROUTER")) {
+              List<byte[]> reply = of("ok");
+              reply.add(0, msg.get(0));
+              sendMessage(sock, reply);
+            }
           }
         } else {
           System.err.println("unknown action " + action);
