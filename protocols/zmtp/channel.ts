@@ -7,15 +7,8 @@
  * @module
  */
 import type { Pipe } from "../pipe.ts";
-import type { SendOptions } from "../socket.ts";
 import { multipartError, SingleFramePattern } from "./client.ts";
-import {
-  type Frames,
-  type ZmqMessage,
-  ZmqSocket,
-  type ZmqSocketOptions,
-  type ZmtpPeer,
-} from "./socket.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 
 class ChannelPattern extends SingleFramePattern {
   #peer: Pipe<Frames, ZmtpPeer> | undefined; // the one live peer
@@ -47,12 +40,6 @@ class ChannelPattern extends SingleFramePattern {
 export class Channel extends ZmqSocket {
   /** Creates a CHANNEL socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    super("CHANNEL", new ChannelPattern(), options);
-  }
-
-  /** Sends one single-frame message; more than one frame rejects with `EINVAL`. */
-  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
-    const error = multipartError(msg, "zmq.Channel");
-    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+    super("CHANNEL", new ChannelPattern(), options, [], (f) => multipartError(f, "zmq.Channel"));
   }
 }

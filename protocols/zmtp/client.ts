@@ -13,27 +13,13 @@
 import { LbFqPattern } from "../_lb_fq.ts";
 import { invalid, type MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import type { SendOptions } from "../socket.ts";
-import {
-  type Frames,
-  toFrames,
-  type ZmqMessage,
-  ZmqSocket,
-  type ZmqSocketOptions,
-  type ZmtpPeer,
-} from "./socket.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 
 /**
  * @internal Checks that `msg` is one frame (thread-safe types have no multipart); returns the
  * `EINVAL` error to reject with, or undefined.
  */
-export function multipartError(msg: ZmqMessage, who: string): MqError | undefined {
-  let frames: Frames;
-  try {
-    frames = toFrames(msg);
-  } catch (e) {
-    return e as MqError;
-  }
+export function multipartError(frames: Frames, who: string): MqError | undefined {
   if (frames.length === 1) return undefined;
   return invalid(
     `${who} sends single-frame messages only (a draft thread-safe type), got ${frames.length} frames`,
@@ -72,12 +58,6 @@ export class SingleFramePattern extends LbFqPattern<Frames, ZmtpPeer> {
 export class Client extends ZmqSocket {
   /** Creates a CLIENT socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    super("CLIENT", new SingleFramePattern(), options);
-  }
-
-  /** Sends one single-frame message; more than one frame rejects with `EINVAL`. */
-  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
-    const error = multipartError(msg, "zmq.Client");
-    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+    super("CLIENT", new SingleFramePattern(), options, [], (f) => multipartError(f, "zmq.Client"));
   }
 }

@@ -15,15 +15,7 @@
 import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import type { SendOptions } from "../socket.ts";
-import {
-  type Frames,
-  toFrames,
-  type ZmqMessage,
-  ZmqSocket,
-  type ZmqSocketOptions,
-  type ZmtpPeer,
-} from "./socket.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { topicKey } from "./xpub.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
@@ -32,13 +24,7 @@ type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 export const GROUP_MAX_LENGTH = 255;
 
 /** @internal Checks a `[group, data]` message; returns the `EINVAL` error, or undefined. */
-export function groupMessageError(msg: ZmqMessage, who: string): MqError | undefined {
-  let frames: Frames;
-  try {
-    frames = toFrames(msg);
-  } catch (e) {
-    return e as MqError;
-  }
+export function groupMessageError(frames: Frames, who: string): MqError | undefined {
   if (frames.length !== 2) {
     return invalid(`${who} sends [group, data], two frames; got ${frames.length}`);
   }
@@ -125,15 +111,7 @@ class RadioPattern implements Pattern<Frames, ZmtpPeer> {
 export class Radio extends ZmqSocket {
   /** Creates a RADIO socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    super("RADIO", new RadioPattern(), options);
-  }
-
-  /**
-   * Sends `[group, data]` to every DISH that joined `group` (0 to 255 bytes; strings are UTF-8
-   * encoded). Any other shape rejects with `EINVAL`.
-   */
-  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
-    const error = groupMessageError(msg, "zmq.Radio");
-    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+    // send takes [group, data] (group 0 to 255 bytes); any other shape rejects with EINVAL
+    super("RADIO", new RadioPattern(), options, [], (f) => groupMessageError(f, "zmq.Radio"));
   }
 }

@@ -9,15 +9,8 @@
 import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import type { SendOptions } from "../socket.ts";
 import { multipartError, SingleFramePattern } from "./client.ts";
-import {
-  type Frames,
-  type ZmqMessage,
-  ZmqSocket,
-  type ZmqSocketOptions,
-  type ZmtpPeer,
-} from "./socket.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 
 class ScatterPattern extends SingleFramePattern {
   override readable(pipe: Pipe<Frames, ZmtpPeer>): void {
@@ -47,12 +40,6 @@ class ScatterPattern extends SingleFramePattern {
 export class Scatter extends ZmqSocket {
   /** Creates a SCATTER socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    super("SCATTER", new ScatterPattern(), options);
-  }
-
-  /** Sends one single-frame message; more than one frame rejects with `EINVAL`. */
-  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
-    const error = multipartError(msg, "zmq.Scatter");
-    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+    super("SCATTER", new ScatterPattern(), options, [], (f) => multipartError(f, "zmq.Scatter"));
   }
 }

@@ -19,14 +19,7 @@ import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import type { RecvOptions, SendOptions } from "../socket.ts";
-import {
-  type Frames,
-  toFrames,
-  type ZmqMessage,
-  ZmqSocket,
-  type ZmqSocketOptions,
-  type ZmtpPeer,
-} from "./socket.ts";
+import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
@@ -44,13 +37,7 @@ export function readRoutingId(frame: Uint8Array): number | undefined {
 }
 
 /** @internal Checks a `[routingId, data]` message; returns the `EINVAL` error, or undefined. */
-export function addressedError(msg: ZmqMessage, who: string): MqError | undefined {
-  let frames: Frames;
-  try {
-    frames = toFrames(msg);
-  } catch (e) {
-    return e as MqError;
-  }
+export function addressedError(frames: Frames, who: string): MqError | undefined {
   if (frames.length !== 2) {
     return invalid(`${who} sends [routingId, data], two frames; got ${frames.length}`);
   }
@@ -156,17 +143,15 @@ export interface Addressed {
 export class Server extends ZmqSocket {
   /** Creates a SERVER socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    super("SERVER", new ServerPattern("zmq.Server"), options);
-  }
-
-  /**
-   * Sends `[routingId, data]` to the peer with that routing id (4 bytes, big-endian, as `recv`
-   * gives it). Rejects with `EHOSTUNREACH` if no such peer is connected, `EINVAL` for any other
-   * shape.
-   */
-  override send(msg: ZmqMessage, options?: SendOptions): Promise<void> {
-    const error = addressedError(msg, "zmq.Server");
-    return error === undefined ? super.send(msg, options) : Promise.reject(error);
+    // send takes [routingId, data], the id as 4 bytes big-endian as recv gives it; an unknown
+    // id rejects with EHOSTUNREACH, any other shape with EINVAL
+    super(
+      "SERVER",
+      new ServerPattern("zmq.Server"),
+      options,
+      [],
+      (f) => addressedError(f, "zmq.Server"),
+    );
   }
 
   /** Sends `data` (one frame) to the peer with routing id `routingId`. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
-import { invalid } from "../errors.ts";
+import { invalid, type MqError } from "../errors.ts";
 import type { Pattern } from "../pattern.ts";
 import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
 import { SocketBase } from "../socket_base.ts";
@@ -156,12 +156,15 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
    * @param pattern the pattern's logic
    * @param options the options, checked here
    * @param extra the names of the pattern's own options
+   * @param check the socket type's rule for the shape of a sent message (an `EINVAL` to reject
+   *   with, or undefined), applied once at `send`
    */
   protected constructor(
     socketType: SocketTypeName,
     pattern: Pattern<Frames, ZmtpPeer>,
     options: ZmqSocketOptions,
     extra: readonly string[] = [],
+    check?: (frames: Frames) => MqError | undefined,
   ) {
     const resolved = resolveSocketOptions(options, [
       "maxMsgSize",
@@ -175,7 +178,13 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
       resolved,
       `zmq.${socketType} socket`,
     );
-    super(core as SocketCore<Frames, unknown>, toFrames);
+    const encode = check === undefined ? toFrames : (msg: ZmqMessage): Frames => {
+      const frames = toFrames(msg);
+      const error = check(frames);
+      if (error !== undefined) throw error;
+      return frames;
+    };
+    super(core as SocketCore<Frames, unknown>, encode);
     this.#core = core;
   }
 
