@@ -196,6 +196,18 @@ export class PeerProcess {
     return find()!;
   }
 
+  /** Waits for the peer to finish by itself with status 0, closing its stdin first if open. */
+  async done(ms = 15000): Promise<void> {
+    this.closeStdin();
+    const { code } = await this.waitForExit(ms);
+    if (code !== 0) throw new Error(`peer failed (${code}): ${this.#report()}`);
+  }
+
+  /** The lines that are received messages, as the peer programs print them (hex frames, `|`). */
+  get hexLines(): string[] {
+    return this.lines.filter((l) => l !== "" && /^[0-9a-f|]*$/.test(l));
+  }
+
   /** True once the process has ended. */
   get hasExited(): boolean {
     return this.#exit !== undefined;

@@ -5,7 +5,8 @@
 // and fails when CI=true.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { PeerProcess } from "./_peers.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
@@ -31,69 +32,15 @@ const missing = existsSync(join(ZEROMQJS, "node_modules", "zeromq", "package.jso
   ? undefined
   : "zeromq.js peer not installed (or no node)";
 
-/** One running draft_peer.mjs, read line by line; its stdin stays open until `stop()`. */
-class Peer {
-  readonly lines: string[] = [];
-  readonly exited: Promise<number | null>;
-  #child: ChildProcess;
-  #stderr = "";
-
+/** One running zeromq.js draft peer; closing its stdin stops it. */
+class Peer extends PeerProcess {
   constructor(args: string[]) {
-    this.#child = spawn("node", [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    let partial = "";
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (s: string) => {
-      const parts = (partial + s).split("\n");
-      partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-    this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (s: string) => (this.#stderr += s));
-    this.exited = new Promise((resolve) => {
-      this.#child.on("error", (e) => {
-        this.#stderr += String(e);
-        resolve(-1);
-      });
-      this.#child.on("close", (code) => resolve(code));
-    });
-  }
-
-  /** Resolves with the first line starting with `prefix`. */
-  async line(prefix: string): Promise<string> {
-    return await within(
-      15000,
-      (async () => {
-        while (true) {
-          const found = this.lines.find((l) => l.startsWith(prefix));
-          if (found !== undefined) return found;
-          if (this.#child.exitCode !== null) throw new Error(`peer exited: ${this.#stderr}`);
-          await delay(5);
-        }
-      })(),
-      `peer line "${prefix}"`,
-    );
+    super("node", [SCRIPT, ...args], { stdin: true });
   }
 
   /** Closes the peer's stdin (a RADIO peer stops sending then). */
   stop(): void {
-    this.#child.stdin?.end();
-  }
-
-  /** Waits for a clean exit. */
-  async done(): Promise<void> {
-    this.stop();
-    const code = await within(15000, this.exited, "peer exit");
-    assert.equal(code, 0, `peer failed (${code}): ${this.lines.join(" / ")} ${this.#stderr}`);
-  }
-
-  /** The hex lines it printed (received messages). */
-  get messages(): string[] {
-    return this.lines.filter((l) => /^[0-9a-f|]*$/.test(l) && l !== "");
-  }
-
-  kill(): void {
-    this.#child.stdin?.destroy();
-    if (this.#child.exitCode === null) this.#child.kill("SIGKILL");
+    this.closeStdin();
   }
 }
 
@@ -120,8 +67,7 @@ async function withPeer(
     await peer.done();
     return peer;
   } finally {
-    peer?.kill();
-    await peer?.exited;
+    await peer?.kill();
     await sock.close({ linger: 0 });
   }
 }
@@ -160,7 +106,7 @@ describe(
             assert.deepEqual((await client.recv()).map((f) => dec.decode(f)), [`q-${i}`]);
           }
         });
-        assert.deepEqual(peer.messages, range.map((i) => hex(`q-${i}`)));
+        assert.deepEqual(peer.hexLines, range.map((i) => hex(`q-${i}`)));
       });
 
       test(`a zeromq.js CLIENT gets answers from zmq.Server (${where}) [ZMTP-DRAFTJS-2]`, async () => {
@@ -175,21 +121,21 @@ describe(
             await server.sendTo(routingId, `re: msg-${i}`);
           }
         });
-        assert.deepEqual(peer.messages, range.map((i) => hex(`re: msg-${i}`)));
+        assert.deepEqual(peer.hexLines, range.map((i) => hex(`re: msg-${i}`)));
       });
 
       test(`zmq.Radio reaches a zeromq.js DISH in its group only (${where}) [ZMTP-DRAFTJS-3]`, async () => {
         const radio = new Radio();
         const peer = await withPeer(radio, edgemqBinds, "DISH", "recv", async (peer) => {
           // the RADIO drops everything until the DISH's JOIN has arrived: send until it has read
-          for (let i = 0; peer.messages.length < COUNT; i++) {
+          for (let i = 0; peer.hexLines.length < COUNT; i++) {
             await radio.send(["other", `x-${i}`]);
             await radio.send(["grp", `msg-${i}`]);
             await delay(10);
           }
         });
-        assert.equal(peer.messages.length, COUNT);
-        for (const line of peer.messages) {
+        assert.equal(peer.hexLines.length, COUNT);
+        for (const line of peer.hexLines) {
           const [group, data] = line.split("|");
           assert.equal(group, hex("grp"), `only group grp: ${line}`);
           assert.ok(data!.startsWith(hex("msg-")), `a grp message: ${line}`);
@@ -213,7 +159,7 @@ describe(
         const peer = await withPeer(scatter, edgemqBinds, "GATHER", "recv", async () => {
           for (const i of range) await scatter.send(`job-${i}`);
         });
-        assert.deepEqual(peer.messages, range.map((i) => hex(`job-${i}`)));
+        assert.deepEqual(peer.hexLines, range.map((i) => hex(`job-${i}`)));
       });
 
       test(`a zeromq.js SCATTER feeds zmq.Gather (${where}) [ZMTP-DRAFTJS-6]`, async () => {

@@ -5,7 +5,8 @@
 // `publish` action (PUB repeating until stopped, for slow joiners) and a SUB topic argument.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { PeerProcess } from "./_peers.ts";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,63 +69,16 @@ const KINDS: PeerKind[] = [
   },
 ];
 
-/** One running peer, read line by line. */
-class Peer {
-  readonly lines: string[] = [];
-  readonly exited: Promise<number | null>;
-  #child: ChildProcess;
-  #stderr = "";
-
+/** One running peer program, read line by line. */
+class Peer extends PeerProcess {
   constructor(kind: PeerKind, args: string[]) {
     const [cmd, ...pre] = kind.command;
-    this.#child = spawn(cmd, [...pre, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let partial = "";
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (s: string) => {
-      const parts = (partial + s).split("\n");
-      partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-    this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (s: string) => (this.#stderr += s));
-    this.exited = new Promise((resolve) => {
-      this.#child.on("error", (e) => {
-        this.#stderr += String(e);
-        resolve(-1);
-      });
-      this.#child.on("close", (code) => resolve(code));
-    });
+    super(cmd!, [...pre, ...args]);
   }
 
-  /** Resolves with the first line starting with `prefix`. */
-  async line(prefix: string): Promise<string> {
-    return await within(
-      15000,
-      (async () => {
-        while (true) {
-          const found = this.lines.find((l) => l.startsWith(prefix));
-          if (found !== undefined) return found;
-          if (this.#child.exitCode !== null) throw new Error(`peer exited: ${this.#stderr}`);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      })(),
-      `peer line "${prefix}"`,
-    );
-  }
-
-  /** Waits for a clean exit. */
-  async done(): Promise<void> {
-    const code = await within(15000, this.exited, "peer exit");
-    assert.equal(code, 0, `peer failed (${code}): ${this.lines.join(" / ")} ${this.#stderr}`);
-  }
-
-  /** The hex lines it printed (received messages). */
-  get messages(): string[] {
-    return this.lines.filter((l) => /^[0-9a-f|]*$/.test(l) && l !== "");
-  }
-
-  kill(): void {
-    if (this.#child.exitCode === null) this.#child.kill("SIGKILL");
+  /** The first line starting with `prefix` (a JVM may take a while to start). */
+  override line(prefix: string): Promise<string> {
+    return super.line(prefix, 15000);
   }
 }
 
@@ -169,8 +123,7 @@ async function withPeer(
     if (!exchange.stop) await peer.done();
     return peer;
   } finally {
-    peer?.kill();
-    await peer?.exited;
+    await peer?.kill();
     await sock.close({ linger: 0 });
   }
 }
@@ -223,7 +176,7 @@ for (const kind of KINDS) {
           const peer = await withPeer(kind, push, scheme, edgemqBinds, "PULL", "recv", async () => {
             for (const i of range) await push.send(["msg", String(i)]);
           });
-          assert.deepEqual(peer.messages, range.map((i) => line("msg", String(i))));
+          assert.deepEqual(peer.hexLines, range.map((i) => line("msg", String(i))));
         });
 
         test(`peer PUSH → zmq.Pull (${where}) [ZMTP-PEERS-2]`, async () => {
@@ -256,7 +209,7 @@ for (const kind of KINDS) {
               for (const _ of range) await dealer.send(await dealer.recv());
             },
           );
-          assert.deepEqual(peer.messages, range.map((i) => line("msg", String(i))));
+          assert.deepEqual(peer.hexLines, range.map((i) => line("msg", String(i))));
         });
 
         test(`zmq.Req → peer REP (${where}) [ZMTP-PEERS-4]`, async () => {
@@ -267,7 +220,7 @@ for (const kind of KINDS) {
               assert.deepEqual(text(await req.recv()), ["ok"]);
             }
           });
-          assert.deepEqual(peer.messages, range.map((i) => line("q", String(i))));
+          assert.deepEqual(peer.hexLines, range.map((i) => line("q", String(i))));
         });
 
         test(`peer REQ → zmq.Rep (${where}) [ZMTP-PEERS-5]`, async () => {
@@ -278,7 +231,7 @@ for (const kind of KINDS) {
               await rep.send(["answer", String(i)]);
             }
           });
-          assert.deepEqual(peer.messages, range.map((i) => line("answer", String(i))));
+          assert.deepEqual(peer.hexLines, range.map((i) => line("answer", String(i))));
         });
 
         test(`zmq.Pub → peer SUB, topic filtered (${where}) [ZMTP-PEERS-6]`, async () => {
@@ -287,7 +240,7 @@ for (const kind of KINDS) {
             // slow joiner: publish until the subscriber has COUNT messages (or gave up)
             for (
               let i = 0;
-              i < 500 && p.messages.length < COUNT && !p.lines.includes("TIMEOUT");
+              i < 500 && p.hexLines.length < COUNT && !p.lines.includes("TIMEOUT");
               i++
             ) {
               await pub.send(["other", String(i)]);
@@ -295,7 +248,7 @@ for (const kind of KINDS) {
               await new Promise((r) => setTimeout(r, 20));
             }
           }, { topic: "news" });
-          assertPublished(peer.messages.map(unhex), "news");
+          assertPublished(peer.hexLines.map(unhex), "news");
         });
 
         test(`peer PUB → zmq.Sub, topic filtered (${where}) [ZMTP-PEERS-7]`, async () => {
@@ -326,7 +279,7 @@ for (const kind of KINDS) {
               }
             },
           );
-          assert.deepEqual(peer.messages, range.map((i) => line("ack", String(i))));
+          assert.deepEqual(peer.hexLines, range.map((i) => line("ack", String(i))));
         });
 
         test(`peer ROUTER ↔ zmq.Dealer (${where}) [ZMTP-PEERS-9]`, async () => {
@@ -345,7 +298,7 @@ for (const kind of KINDS) {
               }
             },
           );
-          assert.deepEqual(peer.messages, range.map((i) => line("edge", "q", String(i))));
+          assert.deepEqual(peer.hexLines, range.map((i) => line("edge", "q", String(i))));
         });
 
         if (kind.pair) {
@@ -372,7 +325,7 @@ for (const kind of KINDS) {
                 for (const _ of range) await pair.send(await pair.recv());
               },
             );
-            assert.deepEqual(peer.messages, range.map((i) => line("msg", String(i))));
+            assert.deepEqual(peer.hexLines, range.map((i) => line("msg", String(i))));
           });
         }
       }
