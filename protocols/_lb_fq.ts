@@ -14,6 +14,13 @@ export class LbFqPattern<M, P = unknown> implements Pattern<M, P> {
   protected host!: PatternHost;
   protected readonly lb: LoadBalancer<M> = new LoadBalancer<M>();
   protected readonly fq: FairQueue<M> = new FairQueue<M>();
+  /** Does each `connect()` get a queue at once (libzmq's default, not `immediate`)? */
+  readonly queueWhileConnecting: boolean;
+
+  /** @param queue give each `connect()` a queue from the start, before its connection exists */
+  constructor(queue = false) {
+    this.queueWhileConnecting = queue;
+  }
 
   bind(host: PatternHost): void {
     this.host = host;

@@ -36,6 +36,8 @@ export interface Family<M, P> {
 export interface SocketEndpoint {
   /** The endpoint's URL (for a listener on port 0, with the real port). */
   readonly url: string;
+  /** A listener (`bind`, `listen`) or a dialer (`connect`, `dial`). */
+  readonly kind: "listen" | "dial";
   /** Stops it: a listener stops accepting, a dialer stops reconnecting and drops its pipe. */
   close(): Promise<void>;
 }
@@ -276,6 +278,7 @@ export class SocketCore<M, P> implements PatternHost {
     }
     const endpoint: SocketEndpoint = {
       url: listener.url,
+      kind: "listen",
       close: async () => {
         if (!this.#endpoints.delete(endpoint)) return;
         await listener.close();
@@ -293,6 +296,7 @@ export class SocketCore<M, P> implements PatternHost {
       const done = this.#dialLoop(ep, stop.signal);
       const endpoint: SocketEndpoint = {
         url: ep.url,
+        kind: "dial",
         close: async () => {
           this.#endpoints.delete(endpoint);
           stop.abort();
@@ -304,6 +308,19 @@ export class SocketCore<M, P> implements PatternHost {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * Closes this socket's listeners (or dialers) of `url`; rejects with `ENOENT` if it has none.
+   * A dialer matches the URL it was given, a listener the one it reported (the real port).
+   */
+  async closeEndpoints(url: string, kind: "listen" | "dial"): Promise<void> {
+    const matching = [...this.#endpoints].filter((e) => e.kind === kind && e.url === url);
+    if (matching.length === 0) {
+      const what = kind === "listen" ? "bound to" : "connected to";
+      throw new MqError("ENOENT", `${this.#label} is not ${what} ${url}`);
+    }
+    await Promise.all(matching.map((e) => e.close()));
   }
 
   #endpointFor(url: string, mode: "dial" | "listen"): EndpointAddress {

@@ -4,11 +4,16 @@
  * handshake. `send` waits while there is no peer or the peer is full. Single frames only: `send`
  * of more than one frame rejects with `EINVAL`, a multipart message from the peer is dropped.
  *
+ * Unless `immediate: true` (libzmq's `ZMQ_IMMEDIATE`), each `connect()` gets a queue of its own at
+ * once, as on DEALER: messages sent before the connection is made wait in it, up to `sendHwm`.
+ *
  * @module
  */
 import type { Pipe } from "../pipe.ts";
 import { multipartError, SingleFramePattern } from "./client.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import type { ImmediateOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 class ChannelPattern extends SingleFramePattern {
   #peer: Pipe<Frames, ZmtpPeer> | undefined; // the one live peer
@@ -39,7 +44,8 @@ class ChannelPattern extends SingleFramePattern {
  */
 export class Channel extends ZmqSocket {
   /** Creates a CHANNEL socket. */
-  constructor(options: ZmqSocketOptions = {}) {
-    super("CHANNEL", new ChannelPattern(), options, [], (f) => multipartError(f, "zmq.Channel"));
+  constructor(options: ImmediateOptions = {}) {
+    const pattern = new ChannelPattern(!checkBoolean("immediate", options.immediate));
+    super("CHANNEL", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Channel"));
   }
 }

@@ -8,12 +8,17 @@
  * the network is dropped (counted in `stats.dropped`), as libzmq drops it. `recv` returns a list
  * holding the one frame, like every edgemq ZeroMQ socket.
  *
+ * Unless `immediate: true` (libzmq's `ZMQ_IMMEDIATE`), each `connect()` gets a queue of its own at
+ * once, as on DEALER: messages sent before the connection is made wait in it, up to `sendHwm`.
+ *
  * @module
  */
 import { LbFqPattern } from "../_lb_fq.ts";
 import { invalid, type MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import type { ImmediateOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /**
  * @internal Checks that `msg` is one frame (thread-safe types have no multipart); returns the
@@ -57,7 +62,8 @@ export class SingleFramePattern extends LbFqPattern<Frames, ZmtpPeer> {
  */
 export class Client extends ZmqSocket {
   /** Creates a CLIENT socket. */
-  constructor(options: ZmqSocketOptions = {}) {
-    super("CLIENT", new SingleFramePattern(), options, [], (f) => multipartError(f, "zmq.Client"));
+  constructor(options: ImmediateOptions = {}) {
+    const pattern = new SingleFramePattern(!checkBoolean("immediate", options.immediate));
+    super("CLIENT", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Client"));
   }
 }

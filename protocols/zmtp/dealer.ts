@@ -33,7 +33,10 @@ export interface ConflateOptions extends ZmqSocketOptions {
   readonly conflate?: boolean;
 }
 
-/** The `immediate` option of sockets that load-balance what they send (REQ, DEALER, PUSH). */
+/**
+ * The `immediate` option of the sockets that connect to send (REQ, DEALER, PUSH, PAIR, ROUTER, and
+ * the drafts CLIENT, SCATTER and CHANNEL).
+ */
 export interface ImmediateOptions extends ZmqSocketOptions {
   /**
    * Send only over completed connections (libzmq's `ZMQ_IMMEDIATE`). When false, each
@@ -86,6 +89,15 @@ export class LatestPerPipe {
   }
 }
 
+/**
+ * @internal The options a conflating sender runs with: `sendHwm` 1, as libzmq ignores the
+ * high-water marks when conflating (each peer's queue holds one message), so that what waits is
+ * the newest message, not a backlog already handed to the connection.
+ */
+export function conflatingOptions<T extends ZmqSocketOptions>(options: T, conflate: boolean): T {
+  return conflate ? { ...options, sendHwm: 1 } : options;
+}
+
 /** Rejects a multipart message on a conflating socket. */
 export function checkConflatable(msg: Frames, label: string): void {
   if (msg.length !== 1) {
@@ -98,7 +110,6 @@ export function checkConflatable(msg: Frames, label: string): void {
  * PULL use one direction each).
  */
 export class ConflatingLbFq extends LbFqPattern<Frames, ZmtpPeer> {
-  readonly queueWhileConnecting: boolean;
   readonly #conflate: boolean;
   readonly #label: string;
   #inbound = new LatestPerPipe();
@@ -111,8 +122,7 @@ export class ConflatingLbFq extends LbFqPattern<Frames, ZmtpPeer> {
    * socket keeps its one waiting message itself
    */
   constructor(conflate: boolean, label: string, queue = false) {
-    super();
-    this.queueWhileConnecting = queue && !conflate;
+    super(queue && !conflate);
     this.#conflate = conflate;
     this.#label = label;
   }
@@ -180,6 +190,6 @@ export class Dealer extends ZmqSocket {
     const conflate = checkBoolean("conflate", options.conflate);
     const queue = !checkBoolean("immediate", options.immediate);
     const pattern = new ConflatingLbFq(conflate, "zmq.Dealer", queue);
-    super("DEALER", pattern, options, ["conflate", "immediate"]);
+    super("DEALER", pattern, conflatingOptions(options, conflate), ["conflate", "immediate"]);
   }
 }

@@ -15,6 +15,7 @@ import { Gather } from "./gather.ts";
 import { Pull } from "./pull.ts";
 import { Radio } from "./radio.ts";
 import { Scatter } from "./scatter.ts";
+import { Peer } from "./peer.ts";
 import { Server } from "./server.ts";
 import type { Frames, ZmqSocket } from "./socket.ts";
 
@@ -237,15 +238,75 @@ for (const scheme of ["inproc", "tcp"] as const) {
       assert.equal(a.stats.pipes, 1);
     });
 
-    test(`draft types talk only to their partner type [ZMTP-DRAFT-9]`, async () => {
-      await using client = new Client();
-      await using pull = new Pull();
+    test(`Peer.connectPeer gives the routing id before the handshake; replies come back under it [ZMTP-DRAFT-14]`, async () => {
+      await using a = new Peer();
+      await using b = new Peer();
+      await using c = new Peer();
       const at = scheme === "tcp" ? "tcp://127.0.0.1:0" : `inproc://zmq-draft-${seq++}`;
-      const { url } = await pull.bind(at);
-      const failed = client.monitor.next(scheme === "tcp" ? "handshake-failed" : "connect-failed");
-      await client.connect(url);
-      await within(5000, failed, "refused");
-      assert.equal(client.stats.pipes, 0);
+      const { url } = await a.bind(at);
+      const toA = await b.connectPeer(url); // no await of any connection: usable at once
+      const toAfromC = await c.connectPeer(url);
+      assert.ok(Number.isInteger(toA) && toA >= 1 && toA <= 0xffffffff);
+      await b.sendTo(toA, "from b"); // queued until the handshake is done
+      await c.sendTo(toAfromC, "from c");
+      const seen = new Map<string, number>();
+      for (let i = 0; i < 2; i++) {
+        const { routingId, data } = await within(2000, a.recvFrom(), "a message at a");
+        seen.set(dec.decode(data), routingId);
+        await a.sendTo(routingId, `re: ${dec.decode(data)}`);
+      }
+      assert.notEqual(seen.get("from b"), seen.get("from c"), "each peer has its own id at a");
+      const atB = await within(2000, b.recvFrom(), "b's reply");
+      assert.deepEqual([atB.routingId, dec.decode(atB.data)], [toA, "re: from b"]);
+      const atC = await within(2000, c.recvFrom(), "c's reply");
+      assert.deepEqual([atC.routingId, dec.decode(atC.data)], [toAfromC, "re: from c"]);
+      assert.equal(b.stats.pipes, 1);
+    });
+
+    test(`Peer keeps a connectPeer id across reconnects until the endpoint closes; Peer checks shapes and ids as Server [ZMTP-DRAFT-15]`, async () => {
+      const options = { reconnectIvl: 20 };
+      await using b = new Peer(options);
+      let a = new Peer();
+      const at = scheme === "tcp" ? "tcp://127.0.0.1:0" : `inproc://zmq-draft-${seq++}`;
+      const { url } = await a.bind(at);
+      const id = await b.connectPeer(url);
+      await b.sendTo(id, "one");
+      const first = await within(2000, a.recvFrom(), "one");
+      await a.sendTo(first.routingId, "hi");
+      const back = await within(2000, b.recvFrom(), "hi");
+      assert.equal(back.routingId, id);
+      await a.close(); // the peer goes away; b reconnects to whoever binds there next
+      await until(() => b.stats.pipes === 0, 2000, "b saw a go");
+      await b.sendTo(id, "two"); // still a valid id: it waits for the reconnect
+      a = new Peer();
+      try {
+        await a.bind(url);
+        const second = await within(5000, a.recvFrom(), "two after the reconnect");
+        assert.equal(dec.decode(second.data), "two");
+      } finally {
+        await a.close();
+      }
+      await rejectsWith(b.sendTo(id === 0xffffffff ? 1 : id + 1, "x"), "EHOSTUNREACH");
+      await rejectsWith(b.send("no id"), "EINVAL");
+      await rejectsWith(b.sendTo(0, "x"), "EINVAL");
+      await rejectsWith(b.connectPeer("tcp://nowhere"), "EINVAL");
+      await b.close();
+      await rejectsWith(b.connectPeer(url), "ECLOSED");
+    });
+
+    test(`draft types talk only to their partner type [ZMTP-DRAFT-9]`, async () => {
+      for (const [dialer, listener] of [[new Client(), new Pull()], [new Peer(), new Server()]]) {
+        await using _d = dialer!;
+        await using _l = listener!;
+        const at = scheme === "tcp" ? "tcp://127.0.0.1:0" : `inproc://zmq-draft-${seq++}`;
+        const { url } = await listener!.bind(at);
+        const failed = dialer!.monitor.next(
+          scheme === "tcp" ? "handshake-failed" : "connect-failed",
+        );
+        await dialer!.connect(url);
+        await within(5000, failed, "refused");
+        assert.equal(dialer!.stats.pipes, 0);
+      }
     });
   });
 }

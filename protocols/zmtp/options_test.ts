@@ -14,6 +14,12 @@ import { Req } from "./req.ts";
 import { Router } from "./router.ts";
 import type { Frames, ZmqSocket } from "./socket.ts";
 import { Sub } from "./sub.ts";
+import { Pair } from "./pair.ts";
+import { Channel } from "./channel.ts";
+import { Client } from "./client.ts";
+import { Gather } from "./gather.ts";
+import { Scatter } from "./scatter.ts";
+import { Server } from "./server.ts";
 
 const dec = new TextDecoder();
 const text = (frames: Frames): string[] => frames.map((f) => dec.decode(f));
@@ -298,6 +304,67 @@ for (const scheme of ["inproc", "tcp"] as const) {
       assert.equal(push.stats.pipes, 1);
     });
 
+    // PAIR and the drafts that connect to send: [sender, its receiving partner]
+    const queueing = {
+      Pair: (o: { immediate?: boolean }) => [new Pair(o), new Pair()],
+      Client: (o: { immediate?: boolean }) => [new Client(o), new Server()],
+      Scatter: (o: { immediate?: boolean }) => [new Scatter(o), new Gather()],
+      Channel: (o: { immediate?: boolean }) => [new Channel(o), new Channel()],
+    } as const;
+    for (const [kind, make] of Object.entries(queueing)) {
+      test(`a connecting ${kind} queues before the connection exists unless immediate [ZMTP-IMMEDIATE-6]`, async () => {
+        const url = scheme === "tcp" ? await freeTcpUrl() : address(scheme);
+        const [eager, receiver] = make({ immediate: false });
+        const [strict] = make({ immediate: true });
+        await using _a = eager!;
+        await using _b = receiver!;
+        await using _c = strict!;
+        await strict!.connect(scheme === "tcp" ? await freeTcpUrl() : address(scheme));
+        assert.equal(await sentWithin(strict!, "x", 50), false, "immediate: send waits");
+        await eager!.connect(url);
+        await within(1000, eager!.send("early"), "queued send");
+        await bindSoon(receiver!, url);
+        const got = await within(5000, receiver!.recv(), "the early message");
+        assert.equal(dec.decode(got[got.length - 1]), "early");
+      });
+    }
+
+    // tcp only: an inproc connect is done before connect() returns
+    if (scheme === "tcp") {
+      test(`a Router, with or without immediate, can address a peer it connects to only once the handshake told its id [ZMTP-IMMEDIATE-7]`, async () => {
+        for (const immediate of [false, true]) {
+          await using dealer = new Dealer({ routingId: "d" });
+          await using router = new Router({ immediate, mandatory: true });
+          const { url } = await dealer.bind(address(scheme));
+          const connected = router.monitor.next("connected");
+          const endpoint = router.connect(url);
+          await rejectsWith(router.send(["d", "too early"]), "EHOSTUNREACH");
+          await endpoint;
+          await within(5000, connected, "connected");
+          await router.send(["d", "now"]);
+          assert.deepEqual(text(await within(2000, dealer.recv(), "now")), ["now"]);
+        }
+      });
+    }
+
+    test(`disconnect(url) drops an endpoint's queue and stops reconnecting; unbind(url) stops accepting; unknown URLs are ENOENT [ZMTP-IMMEDIATE-8]`, async () => {
+      const url = scheme === "tcp" ? await freeTcpUrl() : address(scheme);
+      await using push = new Push({ sendTimeout: 0, reconnectIvl: 20 });
+      await push.connect(url);
+      await push.send("dropped");
+      await push.disconnect(url);
+      await rejectsWith(push.disconnect(url), "ENOENT");
+      await using pull = new Pull();
+      const { url: bound } = await pull.bind(url);
+      assert.equal(await recvWithin(pull, 200), undefined, "the queue went with the endpoint");
+      assert.equal(pull.stats.pipes, 0, "no reconnect");
+      await pull.unbind(bound);
+      await rejectsWith(pull.unbind(bound), "ENOENT");
+      await using late = new Push({ immediate: true, reconnectIvl: 20 });
+      await late.connect(bound);
+      assert.equal(await sentWithin(late, "x", 200), false, "nobody listens any more");
+    });
+
     test(`closing with queued messages for an endpoint nobody listens on waits at most linger [ZMTP-IMMEDIATE-5]`, async () => {
       const url = scheme === "tcp" ? await freeTcpUrl() : address(scheme);
       const push = new Push({ sendTimeout: 0 });
@@ -366,6 +433,38 @@ for (const scheme of ["inproc", "tcp"] as const) {
         assert.equal(sender.stats.dropped, 4);
       }
     });
+
+    // tcp only: over inproc nothing waits on the way, the receiving socket takes each message
+    if (scheme === "tcp") {
+      test(`a conflating Push, Dealer or Pub with a connected peer sends a burst as its first and newest messages [ZMTP-CONFLATE-5]`, async () => {
+        const pairs = [
+          () => [new Push({ conflate: true }), new Pull()] as const,
+          () => [new Dealer({ conflate: true }), new Dealer()] as const,
+          () => [new Pub({ conflate: true }), new Sub()] as const,
+        ];
+        for (const make of pairs) {
+          const [sender, receiver] = make();
+          await using _s = sender;
+          await using _r = receiver;
+          if (receiver instanceof Sub) receiver.subscribe("");
+          await link(scheme, receiver, sender);
+          if (sender instanceof Pub) {
+            await until(() => sender.stats.pipes === 1, 2000, "subscriber attached");
+            await delay(50); // the subscription travels
+          }
+          for (let i = 0; i < 1000; i++) await sender.send(String(i)); // one burst, no I/O between
+          const got: string[] = [];
+          for (let m; (m = await recvWithin(receiver, 200)) !== undefined;) {
+            got.push(dec.decode(m[0]));
+          }
+          assert.equal(got.at(-1), "999", `${sender.constructor.name}: the newest arrives`);
+          assert.ok(got.length < 10, `${sender.constructor.name}: conflated, got ${got.length}`);
+          assert.equal(sender.stats.dropped, 1000 - got.length);
+        }
+        await using pub = new Pub({ conflate: true });
+        await rejectsWith(pub.send(["x", "y"]), "ENOTSUP", /conflate/);
+      });
+    }
 
     test(`conflation is single-frame only: multipart sends are ENOTSUP, multipart receipts dropped [ZMTP-CONFLATE-4]`, async () => {
       await using a = new Dealer({ conflate: true });

@@ -3,11 +3,17 @@
  * connected, another one is dropped right after its handshake (libzmq does the same). `send`
  * waits while there is no peer or the peer is full.
  *
+ * Unless `immediate: true` (libzmq's `ZMQ_IMMEDIATE`), a `connect()` makes the peer's queue at
+ * once: messages sent before the connection exists (or while it is re-made) wait in it, up to
+ * `sendHwm`, and that endpoint is the PAIR's one peer from then on, connected or not.
+ *
  * @module
  */
 import { LbFqPattern } from "../_lb_fq.ts";
 import type { Pipe } from "../pipe.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import type { ImmediateOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 class PairPattern extends LbFqPattern<Frames, ZmtpPeer> {
   #peer: Pipe<Frames, ZmtpPeer> | undefined; // the one live peer
@@ -36,7 +42,9 @@ class PairPattern extends LbFqPattern<Frames, ZmtpPeer> {
  */
 export class Pair extends ZmqSocket {
   /** Creates a PAIR socket. */
-  constructor(options: ZmqSocketOptions = {}) {
-    super("PAIR", new PairPattern(), options);
+  constructor(options: ImmediateOptions = {}) {
+    super("PAIR", new PairPattern(!checkBoolean("immediate", options.immediate)), options, [
+      "immediate",
+    ]);
   }
 }

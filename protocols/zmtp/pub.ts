@@ -4,10 +4,17 @@
  * peer wants never reaches the wire. A peer at its high-water mark misses the message (counted in
  * `stats.dropped`): publishing never waits. A PUB cannot receive.
  *
+ * With `conflate: true` (libzmq's `ZMQ_CONFLATE`) a peer that cannot take a message now gets the
+ * newest one later instead of missing it: each peer holds at most one message waiting to go out,
+ * a newer one replaces it (the older counts as dropped), and the high-water marks no longer
+ * apply. Single-frame messages only, as in libzmq: several frames are `ENOTSUP`.
+ *
  * @module
  */
+import { type ConflateOptions, conflatingOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
 import { XpubPattern } from "./xpub.ts";
-import { ZmqSocket, type ZmqSocketOptions } from "./socket.ts";
+import { ZmqSocket } from "./socket.ts";
 
 /**
  * A PUB socket (libzmq's `ZMQ_PUB`).
@@ -30,7 +37,8 @@ import { ZmqSocket, type ZmqSocketOptions } from "./socket.ts";
  */
 export class Pub extends ZmqSocket {
   /** Creates a PUB socket. */
-  constructor(options: ZmqSocketOptions = {}) {
+  constructor(options: ConflateOptions = {}) {
+    const conflate = checkBoolean("conflate", options.conflate);
     super(
       "PUB",
       new XpubPattern({
@@ -38,9 +46,11 @@ export class Pub extends ZmqSocket {
         verbose: false,
         manual: false,
         welcome: undefined,
+        conflate,
         name: "zmq.Pub",
       }),
-      options,
+      conflatingOptions(options, conflate),
+      ["conflate"],
     );
   }
 }

@@ -16,7 +16,12 @@
 import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import { type ConflateOptions, ConflatingLbFq, type ImmediateOptions } from "./dealer.ts";
+import {
+  type ConflateOptions,
+  ConflatingLbFq,
+  conflatingOptions,
+  type ImmediateOptions,
+} from "./dealer.ts";
 import { checkBoolean } from "./router.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
@@ -52,6 +57,7 @@ export class Push extends ZmqSocket {
   constructor(options: PushOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);
     const queue = !checkBoolean("immediate", options.immediate);
-    super("PUSH", new PushPattern(conflate, "zmq.Push", queue), options, ["conflate", "immediate"]);
+    const pattern = new PushPattern(conflate, "zmq.Push", queue);
+    super("PUSH", pattern, conflatingOptions(options, conflate), ["conflate", "immediate"]);
   }
 }

@@ -16,16 +16,22 @@
  * the `mandatory` option is set: then `send` rejects with `EHOSTUNREACH` for an unknown peer and
  * waits while the peer is full (libzmq's `ZMQ_ROUTER_MANDATORY`).
  *
+ * `immediate` (libzmq's `ZMQ_IMMEDIATE`) is accepted, as libzmq accepts it on every type, and
+ * changes nothing a ROUTER does: a peer it connects to can be addressed only once the handshake
+ * has told its routing id, with or without it (libzmq's ROUTER keeps a connecting pipe anonymous
+ * until then, and edgemq has no `ZMQ_CONNECT_ROUTING_ID`).
+ *
  * @module
  */
 import { FairQueue } from "../_fq.ts";
 import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import type { ImmediateOptions } from "./dealer.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /** Options of a ROUTER socket. */
-export interface RouterOptions extends ZmqSocketOptions {
+export interface RouterOptions extends ImmediateOptions {
   /**
    * Reject `send` with `EHOSTUNREACH` when the routing id names no connected peer, and wait
    * (instead of dropping) while the named peer is at its high-water mark.
@@ -214,6 +220,7 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
 export class Router extends ZmqSocket {
   /** Creates a ROUTER socket. */
   constructor(options: RouterOptions = {}) {
+    checkBoolean("immediate", options.immediate); // no effect on ROUTER (see the module doc)
     super(
       "ROUTER",
       new RouterPattern(
@@ -221,7 +228,7 @@ export class Router extends ZmqSocket {
         checkBoolean("handover", options.handover),
       ),
       options,
-      ["mandatory", "handover"],
+      ["mandatory", "handover", "immediate"],
     );
   }
 }

@@ -4,13 +4,18 @@
  * while none can. Single frames only: `send` of more than one frame rejects with `EINVAL`.
  * Never receives.
  *
+ * Unless `immediate: true` (libzmq's `ZMQ_IMMEDIATE`), each `connect()` gets a queue of its own at
+ * once, as on DEALER: messages sent before the connection is made wait in it, up to `sendHwm`.
+ *
  * @module
  */
 import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { multipartError, SingleFramePattern } from "./client.ts";
-import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import type { ImmediateOptions } from "./dealer.ts";
+import { checkBoolean } from "./router.ts";
+import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 class ScatterPattern extends SingleFramePattern {
   override readable(pipe: Pipe<Frames, ZmtpPeer>): void {
@@ -39,7 +44,8 @@ class ScatterPattern extends SingleFramePattern {
  */
 export class Scatter extends ZmqSocket {
   /** Creates a SCATTER socket. */
-  constructor(options: ZmqSocketOptions = {}) {
-    super("SCATTER", new ScatterPattern(), options, [], (f) => multipartError(f, "zmq.Scatter"));
+  constructor(options: ImmediateOptions = {}) {
+    const pattern = new ScatterPattern(!checkBoolean("immediate", options.immediate));
+    super("SCATTER", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Scatter"));
   }
 }

@@ -12,6 +12,8 @@
  * Single frames only, as every thread-safe type: anything but `[routingId, data]` given to `send`
  * is `EINVAL`, and a multipart message from a peer is dropped on arrival.
  *
+ * PEER (peer.ts) is the same routing with ids also given to the peers it connects to.
+ *
  * @module
  */
 import { FairQueue } from "../_fq.ts";
@@ -54,10 +56,18 @@ export class ServerPattern implements Pattern<Frames, ZmtpPeer> {
   #byId = new Map<number, ZmtpPipe>();
   #nextId = Math.floor(Math.random() * 0x100000000);
   #name: string;
+  /** Does each `connect()` get a peer (and a routing id) at once? (PEER: yes; SERVER: no) */
+  readonly queueWhileConnecting: boolean;
+  /** The routing id given to the last peer attached, as libzmq's `zmq_connect_peer` reads it. */
+  lastAttached: number | undefined;
 
-  /** @param name the class name, for error messages */
-  constructor(name: string) {
+  /**
+   * @param name the class name, for error messages
+   * @param queue give each `connect()` its peer from the start, before its handshake
+   */
+  constructor(name: string, queue = false) {
     this.#name = name;
+    this.queueWhileConnecting = queue;
   }
 
   bind(host: PatternHost): void {
@@ -71,6 +81,7 @@ export class ServerPattern implements Pattern<Frames, ZmtpPeer> {
       this.#nextId = (this.#nextId + 1) >>> 0;
     } while (id === 0 || this.#byId.has(id));
     pipe.data = id;
+    this.lastAttached = id;
     this.#byId.set(id, pipe);
     this.#fq.attach(pipe);
   }
@@ -124,6 +135,60 @@ export interface Addressed {
 }
 
 /**
+ * What SERVER and PEER have in common: messages addressed by a 32-bit routing id. Create a
+ * {@linkcode Server} or a {@linkcode Peer} rather than this.
+ *
+ * @example Answer by routing id
+ * ```ts
+ * import { Client } from "./client.ts";
+ * import { Server } from "./server.ts";
+ * await using server = new Server();
+ * await using client = new Client();
+ * await client.connect((await server.bind("tcp://127.0.0.1:0")).url);
+ * await client.send("ping");
+ * const { routingId } = await server.recvFrom();
+ * await server.sendTo(routingId, "pong");
+ * console.log(new TextDecoder().decode((await client.recv())[0])); // pong
+ * ```
+ */
+export class AddressedSocket extends ZmqSocket {
+  readonly #label: string;
+
+  /**
+   * @param socketType "SERVER" or "PEER"
+   * @param pattern the routing pattern
+   * @param options the socket's options
+   */
+  protected constructor(
+    socketType: "SERVER" | "PEER",
+    pattern: ServerPattern,
+    options: ZmqSocketOptions,
+  ) {
+    const label = socketType === "SERVER" ? "zmq.Server" : "zmq.Peer";
+    // send takes [routingId, data], the id as 4 bytes big-endian as recv gives it; an unknown
+    // id rejects with EHOSTUNREACH, any other shape with EINVAL
+    super(socketType, pattern, options, [], (f) => addressedError(f, label));
+    this.#label = label;
+  }
+
+  /** Sends `data` (one frame) to the peer with routing id `routingId`. */
+  sendTo(routingId: number, data: Uint8Array | string, options?: SendOptions): Promise<void> {
+    if (!Number.isInteger(routingId) || routingId < 1 || routingId > 0xffffffff) {
+      return Promise.reject(
+        invalid(`${this.#label}: a routing id is 1 to 2^32-1, got ${routingId}`),
+      );
+    }
+    return this.send([routingIdFrame(routingId), data], options);
+  }
+
+  /** Receives one message with the routing id of the peer that sent it. */
+  async recvFrom(options?: RecvOptions): Promise<Addressed> {
+    const [id, data] = await this.recv(options);
+    return { routingId: readRoutingId(id!)!, data: data! };
+  }
+}
+
+/**
  * A SERVER socket (libzmq's draft `ZMQ_SERVER`), the peer of {@linkcode Client}.
  *
  * @example Answer each client
@@ -140,31 +205,9 @@ export interface Addressed {
  * console.log(new TextDecoder().decode((await client.recv())[0])); // hello
  * ```
  */
-export class Server extends ZmqSocket {
+export class Server extends AddressedSocket {
   /** Creates a SERVER socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    // send takes [routingId, data], the id as 4 bytes big-endian as recv gives it; an unknown
-    // id rejects with EHOSTUNREACH, any other shape with EINVAL
-    super(
-      "SERVER",
-      new ServerPattern("zmq.Server"),
-      options,
-      [],
-      (f) => addressedError(f, "zmq.Server"),
-    );
-  }
-
-  /** Sends `data` (one frame) to the peer with routing id `routingId`. */
-  sendTo(routingId: number, data: Uint8Array | string, options?: SendOptions): Promise<void> {
-    if (!Number.isInteger(routingId) || routingId < 1 || routingId > 0xffffffff) {
-      return Promise.reject(invalid(`zmq.Server: a routing id is 1 to 2^32-1, got ${routingId}`));
-    }
-    return this.send([routingIdFrame(routingId), data], options);
-  }
-
-  /** Receives one message with the routing id of the peer that sent it. */
-  async recvFrom(options?: RecvOptions): Promise<Addressed> {
-    const [id, data] = await this.recv(options);
-    return { routingId: readRoutingId(id!)!, data: data! };
+    super("SERVER", new ServerPattern("zmq.Server"), options);
   }
 }

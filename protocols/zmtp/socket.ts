@@ -204,4 +204,22 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
   connect(url: string): Promise<SocketEndpoint> {
     return this.#core.dial(url);
   }
+
+  /**
+   * Stops listening on `url`, the URL `bind` resolved with (with the real port); peers already
+   * connected stay. Rejects with `ENOENT` if the socket is not bound there (libzmq's
+   * `zmq_unbind`).
+   */
+  unbind(url: string): Promise<void> {
+    return this.#core.closeEndpoints(url, "listen");
+  }
+
+  /**
+   * Stops connecting to `url`, as given to `connect`: its connection closes and it is not
+   * reconnected, and messages still queued for it are dropped. Rejects with `ENOENT` if the socket
+   * is not connected to `url` (libzmq's `zmq_disconnect`).
+   */
+  disconnect(url: string): Promise<void> {
+    return this.#core.closeEndpoints(url, "dial");
+  }
 }

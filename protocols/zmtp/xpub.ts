@@ -24,6 +24,7 @@ import { PrefixTrie } from "../_trie.ts";
 import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
+import { checkConflatable } from "./dealer.ts";
 import { checkBoolean } from "./router.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 
@@ -98,6 +99,8 @@ export interface XpubConfig {
   readonly verbose: boolean;
   readonly manual: boolean;
   readonly welcome: Uint8Array | undefined;
+  /** Keep only the newest message for a peer that cannot take it now (PUB's `conflate`). */
+  readonly conflate?: boolean;
   /** "zmq.Pub" or "zmq.XPub", for error messages. */
   readonly name: string;
 }
@@ -111,6 +114,7 @@ export class XpubPattern implements Pattern<Frames, ZmtpPeer> {
   #notes = new Deque<{ msg: Frames; pipe: ZmtpPipe }>();
   #fq = new FairQueue<Frames>(); // upstream messages (XPUB only)
   #last: ZmtpPipe | undefined; // the pipe of the last subscription the user received
+  #newest = new Map<ZmtpPipe, Frames>(); // conflating: the message a full peer will get next
 
   constructor(config: XpubConfig) {
     this.#config = config;
@@ -132,6 +136,7 @@ export class XpubPattern implements Pattern<Frames, ZmtpPeer> {
     const topics = this.#pipes.get(pipe);
     this.#pipes.delete(pipe);
     this.#fq.detach(pipe);
+    this.#newest.delete(pipe);
     if (this.#last === pipe) this.#last = undefined;
     if (topics === undefined) return;
     for (const topic of topics.requested.topics.values()) this.#released(topic, pipe);
@@ -191,16 +196,29 @@ export class XpubPattern implements Pattern<Frames, ZmtpPeer> {
     this.#host.wakeRecv();
   }
 
-  writable(): void {}
+  writable(pipe: ZmtpPipe): void {
+    const waiting = this.#newest.get(pipe);
+    if (waiting === undefined || !pipe.writable) return;
+    this.#newest.delete(pipe);
+    pipe.send(waiting);
+  }
 
   trySend(msg: Frames): true {
     const stats = this.#host.stats;
+    const conflate = this.#config.conflate === true;
+    if (conflate) checkConflatable(msg, this.#config.name);
     stats.txMsgs++;
     const first = msg[0]!;
     for (const [pipe, topics] of this.#pipes) {
       if (!topics.applied.trie.matches(first)) continue;
-      if (pipe.writable) pipe.send(msg);
-      else stats.dropped++;
+      if (pipe.writable) {
+        pipe.send(msg);
+      } else if (conflate) {
+        if (this.#newest.has(pipe)) stats.dropped++; // replaced by the newer one
+        this.#newest.set(pipe, msg);
+      } else {
+        stats.dropped++;
+      }
     }
     return true;
   }
