@@ -12,6 +12,7 @@ import type { Pipe } from "./pipe.ts";
 export class FairQueue<M> {
   #pipes = new ActiveSet<Pipe<M>>();
   #current = 0;
+  #last: Pipe<M> | undefined;
 
   /** A new pipe joins. */
   attach(pipe: Pipe<M>): void {
@@ -33,8 +34,13 @@ export class FairQueue<M> {
     return this.#pipes.activeCount > 0;
   }
 
-  /** Takes the next message, with the pipe it came from. */
-  recv(): [M, Pipe<M>] | undefined {
+  /** The pipe the message last returned by {@linkcode FairQueue.recv} came from. */
+  get lastPipe(): Pipe<M> {
+    return this.#last!;
+  }
+
+  /** Takes the next message; {@linkcode FairQueue.lastPipe} says which pipe it came from. */
+  recv(): M | undefined {
     const pipes = this.#pipes;
     while (pipes.activeCount > 0) {
       if (this.#current >= pipes.activeCount) this.#current = 0;
@@ -44,7 +50,10 @@ export class FairQueue<M> {
         if (pipe.isClosed) pipes.delete(pipe);
         else pipes.deactivate(pipe);
       } else this.#current++;
-      if (msg !== undefined) return [msg, pipe];
+      if (msg !== undefined) {
+        this.#last = pipe;
+        return msg;
+      }
     }
     return undefined;
   }

@@ -54,10 +54,9 @@ export class LbFqPattern<M, P = unknown> implements Pattern<M, P> {
   }
 
   tryRecv(): M | undefined {
-    const got = this.fq.recv();
-    if (got === undefined) return undefined;
-    this.host.stats.rxMsgs++;
-    return got[0];
+    const msg = this.fq.recv();
+    if (msg !== undefined) this.host.stats.rxMsgs++;
+    return msg;
   }
 }
 

@@ -9,7 +9,11 @@ import type { Connection } from "./transport.ts";
 
 /** What a runtime backend must provide for one open stream. */
 export interface RawStream {
-  /** Writes every segment in order; calls `done` once the OS took them all or the stream died. */
+  /**
+   * Writes every segment in order; calls `done` once the OS took them all or the stream died.
+   * The segments' bytes may change after `done` (the connection reuses its buffers), so a backend
+   * keeps no reference to them past it.
+   */
   send(segments: Uint8Array[], done: () => void): void;
   /** Stops reading. */
   pause(): void;
@@ -42,6 +46,9 @@ export class StreamConnection implements Connection {
   #raw: RawStream;
   #buf = new Uint8Array(FLUSH_THRESHOLD);
   #len = 0; // bytes of #buf in use
+  #sealed: Uint8Array<ArrayBuffer>[] = []; // buffers whose bytes are in #queue
+  #flying: Uint8Array<ArrayBuffer>[] = []; // buffers whose bytes the backend is writing
+  #spare: Uint8Array<ArrayBuffer> | undefined; // a buffer free for the next seal
   #queue: Uint8Array[] = []; // sealed segments waiting for the flush
   #queued = 0; // bytes in #queue
   #inFlight = 0; // bytes handed to the backend and not confirmed
@@ -140,11 +147,18 @@ export class StreamConnection implements Connection {
     this.#flush();
   };
 
-  /** Moves the used part of the shared buffer onto the queue as its own segment. */
+  /**
+   * Moves the used part of the shared buffer onto the queue as its own segment, without copying:
+   * the buffer goes with it, and writing continues in a spare one. Two buffers take turns while
+   * writes keep up with the socket; a third is made only while both are queued or in flight.
+   */
   #seal(): void {
     if (this.#len === 0) return;
-    this.#queue.push(this.#buf.slice(0, this.#len));
+    this.#queue.push(this.#buf.subarray(0, this.#len));
+    this.#sealed.push(this.#buf);
     this.#queued += this.#len;
+    this.#buf = this.#spare ?? new Uint8Array(FLUSH_THRESHOLD);
+    this.#spare = undefined;
     this.#len = 0;
   }
 
@@ -156,6 +170,9 @@ export class StreamConnection implements Connection {
     this.#inFlight = this.#queued;
     this.#queue = [];
     this.#queued = 0;
+    const sealed = this.#sealed;
+    this.#sealed = this.#flying;
+    this.#flying = sealed;
     this.#raw.send(segments, this.#sent);
   }
 
@@ -172,6 +189,9 @@ export class StreamConnection implements Connection {
   #afterSend = (): void => {
     if (this.#isClosed) return;
     this.#inFlight = 0;
+    const flown = this.#flying; // the backend is done with these bytes: reuse one buffer
+    if (flown.length > 0) this.#spare ??= flown[0];
+    flown.length = 0;
     if (this.#len + this.#queued > 0) this.#flush();
     else this.onDrain();
   };

@@ -75,9 +75,9 @@ class RepPattern implements Pattern<Uint8Array, SpPeer> {
   }
 
   tryRecv(): Uint8Array | undefined {
-    const got = this.#fq.recv();
-    if (got === undefined) return undefined;
-    const [msg, pipe] = got as [Uint8Array, SpPipe];
+    const msg = this.#fq.recv();
+    if (msg === undefined) return undefined;
+    const pipe = this.#fq.lastPipe as SpPipe;
     const length = backtraceLength(msg, this.#maxTtl); // > 0: admit() checked it
     this.#asker = { pipe, backtrace: msg.subarray(0, length) };
     this.#host.stats.rxMsgs++;

@@ -73,14 +73,14 @@ class DishPattern implements Pattern<Frames, ZmtpPeer> {
 
   tryRecv(): Frames | undefined {
     while (true) {
-      const got = this.#fq.recv();
-      if (got === undefined) return undefined;
-      if (!this.#groups.has(topicKey(got[0][0]!))) {
+      const msg = this.#fq.recv();
+      if (msg === undefined) return undefined;
+      if (!this.#groups.has(topicKey(msg[0]!))) {
         this.#host.stats.dropped++; // left after it was queued
         continue;
       }
       this.#host.stats.rxMsgs++;
-      return got[0];
+      return msg;
     }
   }
 

@@ -68,9 +68,9 @@ class RepPattern implements Pattern<Frames, ZmtpPeer> {
       throw new MqError("ESTATE", "zmq.Rep: a reply is due; call send() before receiving again");
     }
     while (true) {
-      const got = this.#fq.recv();
-      if (got === undefined) return undefined;
-      const [frames, pipe] = got;
+      const frames = this.#fq.recv();
+      if (frames === undefined) return undefined;
+      const pipe = this.#fq.lastPipe;
       const bottom = frames.findIndex((f) => f.length === 0);
       if (bottom < 0 || bottom === frames.length - 1) {
         this.#host.stats.dropped++; // no envelope delimiter, or no body

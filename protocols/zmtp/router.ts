@@ -192,10 +192,11 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
   }
 
   tryRecv(): Frames | undefined {
-    const got = this.#core.fq.recv();
-    if (got === undefined) return undefined;
+    const fq = this.#core.fq;
+    const frames = fq.recv();
+    if (frames === undefined) return undefined;
     this.#host.stats.rxMsgs++;
-    return [got[1].data as Uint8Array, ...got[0]];
+    return [fq.lastPipe.data as Uint8Array, ...frames];
   }
 }
 

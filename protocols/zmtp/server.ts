@@ -119,10 +119,10 @@ export class ServerPattern implements Pattern<Frames, ZmtpPeer> {
   }
 
   tryRecv(): Frames | undefined {
-    const got = this.#fq.recv();
-    if (got === undefined) return undefined;
+    const msg = this.#fq.recv();
+    if (msg === undefined) return undefined;
     this.#host.stats.rxMsgs++;
-    return [routingIdFrame(got[1].data as number), got[0][0]!];
+    return [routingIdFrame(this.#fq.lastPipe.data as number), msg[0]!];
   }
 }
 

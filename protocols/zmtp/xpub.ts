@@ -233,10 +233,9 @@ export class XpubPattern implements Pattern<Frames, ZmtpPeer> {
       this.#host.stats.rxMsgs++;
       return note.msg;
     }
-    const got = this.#fq.recv();
-    if (got === undefined) return undefined;
-    this.#host.stats.rxMsgs++;
-    return got[0];
+    const msg = this.#fq.recv();
+    if (msg !== undefined) this.#host.stats.rxMsgs++;
+    return msg;
   }
 
   /** Manual mode: applies (or removes) `topic` for the pipe of the last received subscription. */

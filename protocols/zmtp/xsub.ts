@@ -113,7 +113,7 @@ export class XsubPattern implements Pattern<Frames, ZmtpPeer> {
 
   tryRecv(): Frames | undefined {
     while (true) {
-      const msg = this.#latest !== undefined ? this.#latest.take() : this.#fq.recv()?.[0];
+      const msg = this.#latest !== undefined ? this.#latest.take() : this.#fq.recv();
       if (msg === undefined) return undefined;
       // filter again: an unsubscribe may have come after the message was queued
       if (this.#filter && !this.trie.matches(msg[0]!)) {

@@ -1,7 +1,8 @@
 /**
- * The Node backend, on `node:net`. Node buffers every write itself and says
- * `false` above its high-water mark, so a send completes at once or on the
- * next `drain`. Deno and Bun can run it too (for parity tests).
+ * The Node backend, on `node:net`. A send completes when the last write's
+ * callback runs: Node has then handed every segment to the kernel and holds
+ * no reference to them any more (the connection reuses its buffers). Deno and
+ * Bun can run it too (for parity tests).
  *
  * @module
  */
@@ -24,7 +25,6 @@ class NodeStream implements RawStream {
       : `${socket.remoteAddress}:${socket.remotePort}`;
     this.connection = new StreamConnection(this, remote);
     socket.on("data", (chunk: Uint8Array) => this.connection.received(chunk));
-    socket.on("drain", () => this.#finish());
     socket.on("error", () => {}); // 'close' follows with hadError
     socket.on("close", (hadError: boolean) => {
       this.connection.ended(hadError ? new Error("connection reset") : undefined);
@@ -33,13 +33,15 @@ class NodeStream implements RawStream {
   }
 
   send(segments: Uint8Array[], done: () => void): void {
-    let ok = true;
-    if (segments.length > 1) this.#socket.cork();
-    for (const segment of segments) ok = this.#socket.write(segment);
-    if (segments.length > 1) this.#socket.uncork();
-    if (ok) done();
-    else this.#done = done;
+    this.#done = done;
+    const last = segments.length - 1;
+    if (last > 0) this.#socket.cork();
+    for (let i = 0; i < last; i++) this.#socket.write(segments[i]!);
+    this.#socket.write(segments[last]!, this.#written);
+    if (last > 0) this.#socket.uncork();
   }
+
+  #written = (): void => this.#finish(); // also called, with an error, if the socket died
 
   #finish(): void {
     const done = this.#done;
