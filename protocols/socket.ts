@@ -155,6 +155,18 @@ export class SocketCore<M, P> implements PatternHost {
     ) as Promise<M>;
   }
 
+  /** Sends now if that needs no waiting; false if it would wait (or senders are waiting). */
+  trySend(msg: M): boolean {
+    if (this.#closing) throw this.#closedError();
+    return this.#senders.length === 0 && this.#pattern.trySend(msg);
+  }
+
+  /** A message waiting now, or undefined (also while `recv` calls are waiting). */
+  tryRecv(): M | undefined {
+    if (this.#closing) throw this.#closedError();
+    return this.#receivers.length === 0 ? this.#pattern.tryRecv() : undefined;
+  }
+
   wakeSend(): void {
     const senders = this.#senders;
     while (senders.length > 0) {

@@ -52,6 +52,44 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
     return this.#core.recv(options);
   }
 
+  /**
+   * Sends only if that needs no waiting (libzmq's `ZMQ_DONTWAIT`, NNG's `NNG_FLAG_NONBLOCK`):
+   * true if the message was queued, false if `send` would have waited (no peer can take it, or
+   * earlier `send` calls are still waiting). Throws what `send` would reject with (`EINVAL`,
+   * `ESTATE`, `ECLOSED`, ...).
+   *
+   * @example Publish without ever waiting
+   * ```ts
+   * import { Push } from "./zmtp/push.ts";
+   * await using push = new Push({ immediate: true });
+   * console.log(push.trySend("job")); // false: nobody to take it
+   * ```
+   */
+  trySend(msg: In): boolean {
+    return this.#core.trySend(this.#encode(msg));
+  }
+
+  /**
+   * The next message if one is waiting now, else undefined (libzmq's `ZMQ_DONTWAIT`, NNG's
+   * `NNG_FLAG_NONBLOCK`); never waits, and leaves messages to `recv` calls already waiting.
+   * Draining a burst this way costs no promise per message. Throws what `recv` would reject with.
+   *
+   * @example Drain what has arrived, then wait
+   * ```ts
+   * import { Pull, Push } from "./zmtp/mod.ts";
+   * await using pull = new Pull();
+   * await using push = new Push();
+   * await push.connect((await pull.bind("tcp://127.0.0.1:0")).url);
+   * for (let i = 0; i < 3; i++) await push.send(String(i));
+   * let got = [await pull.recv()]; // waits for the first
+   * for (let m; (m = pull.tryRecv()) !== undefined;) got.push(m); // the rest, if here already
+   * console.log(got.length >= 1); // true
+   * ```
+   */
+  tryRecv(): M | undefined {
+    return this.#core.tryRecv();
+  }
+
   /** Closes the socket: waits up to `linger` ms for queued messages to leave, then drops every peer. */
   close(options?: { linger?: number }): Promise<void> {
     return this.#core.close(options);

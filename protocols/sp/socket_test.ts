@@ -419,3 +419,28 @@ test("sp REQ with the wrong peer on a listener side is refused [SP-ID-2, SP-TCP-
     await pull.close();
   }
 });
+
+test("trySend/tryRecv never wait: false/undefined when they would, messages when they need not, and waiting calls go first [SP-SOCK-13]", async () => {
+  await using pull = new Pull();
+  await using push = new Push({ sendHwm: 2 });
+  assert.equal(pull.tryRecv(), undefined, "nothing yet");
+  assert.equal(push.trySend("x"), false, "no peer: send would wait");
+  const { url } = await pull.listen(inprocUrl("try"));
+  const connected = push.monitor.next("connected");
+  await push.dial(url);
+  await within(2000, connected, "connected");
+  assert.equal(push.trySend("a"), true);
+  assert.equal(push.trySend("b"), true);
+  let first: Uint8Array | undefined;
+  await until(() => (first = pull.tryRecv()) !== undefined, 2000, "a, without waiting");
+  assert.equal(text(first!), "a");
+  assert.equal(text(await within(2000, pull.recv(), "b")), "b");
+  const waiting = pull.recv(); // a parked recv takes the next message, not tryRecv
+  assert.equal(push.trySend("c"), true);
+  await delay(10);
+  assert.equal(pull.tryRecv(), undefined);
+  assert.equal(text(await within(2000, waiting, "c")), "c");
+  assert.throws(() => push.trySend(42 as unknown as string), code("EINVAL"));
+  await pull.close();
+  assert.throws(() => pull.tryRecv(), code("ECLOSED"));
+});
