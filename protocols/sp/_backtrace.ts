@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { joinParts, type SpMessage } from "./wire.ts";
 
 /** Bit 31: marks the request id, the last word of a backtrace. */
 export const LAST_HOP = 0x80000000;
@@ -15,15 +16,27 @@ export function readU32(bytes: Uint8Array, at: number): number {
     0;
 }
 
-/** A new message: the 32-bit word `word`, then `body`. */
-export function prependU32(word: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + body.length);
-  out[0] = word >>> 24;
-  out[1] = word >>> 16;
-  out[2] = word >>> 8;
-  out[3] = word;
-  out.set(body, 4);
-  return out;
+/** The 32-bit word `word` as 4 big-endian bytes. */
+export function u32Bytes(word: number): Uint8Array {
+  return new Uint8Array([word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff]);
+}
+
+/**
+ * Splits a message whose header is `length` bytes of 32-bit words into `[header, body]`. A
+ * two-part message whose head is exactly the header is split for free (edgemq's own REQ, REP and
+ * PAIR1 send those over inproc); anything else is one array, joined first if need be.
+ */
+export function splitHeader(msg: SpMessage, length: number): [Uint8Array, Uint8Array] {
+  if (!(msg instanceof Uint8Array)) {
+    if (msg.head.length === length) return [msg.head, msg.body];
+    msg = joinParts(msg);
+  }
+  return [msg.subarray(0, length), msg.subarray(length)];
+}
+
+/** The header's first bytes: the whole message, or a two-part message's head (≥ 4 bytes). */
+export function headerBytes(msg: SpMessage): Uint8Array {
+  return msg instanceof Uint8Array || msg.head.length < 4 ? joinParts(msg) : msg.head;
 }
 
 /**
@@ -31,7 +44,11 @@ export function prependU32(word: number, body: Uint8Array): Uint8Array {
  * when the message ends before a word with bit 31 set (malformed), or -2
  * when the backtrace has more than `maxHops` words (to be dropped).
  */
-export function backtraceLength(msg: Uint8Array, maxHops: number): number {
+export function backtraceLength(msg: SpMessage, maxHops: number): number {
+  if (!(msg instanceof Uint8Array)) {
+    const n = backtraceLength(msg.head, maxHops); // the head is the backtrace unless it ends short
+    return n === -1 ? backtraceLength(joinParts(msg), maxHops) : n;
+  }
   for (let hops = 1, at = 0; at + 4 <= msg.length; hops++, at += 4) {
     if (hops > maxHops) return -2;
     if (msg[at]! & 0x80) return at + 4;

@@ -8,16 +8,17 @@
  */
 import { LbFqPattern } from "../_lb_fq.ts";
 import type { Pipe } from "../pipe.ts";
+import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** pair0's wire id. */
 export const PAIR0 = 0x10;
 
 /** @internal Refuses a second live peer. */
-export class MonogamousPattern extends LbFqPattern<Uint8Array, SpPeer> {
-  #peer: Pipe<Uint8Array, SpPeer> | undefined;
+export class MonogamousPattern extends LbFqPattern<SpMessage, SpPeer> {
+  #peer: Pipe<SpMessage, SpPeer> | undefined;
 
-  override attach(pipe: Pipe<Uint8Array, SpPeer>): string | undefined {
+  override attach(pipe: Pipe<SpMessage, SpPeer>): string | undefined {
     if (this.#peer !== undefined && !this.#peer.isClosed) return "a pair socket already has a peer";
     this.#peer = pipe;
     return super.attach(pipe);

@@ -10,9 +10,13 @@
 import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import { prependU32, readU32 } from "./_backtrace.ts";
+import { headerBytes, readU32, splitHeader } from "./_backtrace.ts";
+import type { SpMessage } from "./wire.ts";
 import { MonogamousPattern } from "./pair.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
+
+/** The hop count a PAIR1 message starts with as it leaves (never changed: shared). */
+const ONE_HOP = new Uint8Array([0, 0, 0, 1]);
 
 /** pair1's wire id. */
 export const PAIR1 = 0x11;
@@ -34,12 +38,13 @@ class Pair1Pattern extends MonogamousPattern {
     this.#maxTtl = maxTtl;
   }
 
-  override trySend(msg: Uint8Array): boolean {
-    return super.trySend(prependU32(1, msg));
+  override trySend(msg: SpMessage): boolean {
+    return super.trySend({ head: ONE_HOP, body: msg as Uint8Array }); // no copy of the body
   }
 
-  admit(pipe: Pipe<Uint8Array, SpPeer>, msg: Uint8Array): boolean {
-    const hops = msg.length >= 4 ? readU32(msg, 0) : -1;
+  admit(pipe: Pipe<SpMessage, SpPeer>, msg: SpMessage): boolean {
+    const header = headerBytes(msg);
+    const hops = header.length >= 4 ? readU32(header, 0) : -1;
     if (hops < 0 || hops > 0xff) {
       pipe.close(new MqError("EPROTO", "pair1 message without a valid hop count"));
       return false;
@@ -52,7 +57,8 @@ class Pair1Pattern extends MonogamousPattern {
   }
 
   override tryRecv(): Uint8Array | undefined {
-    return super.tryRecv()?.subarray(4); // admit() checked the hop count
+    const msg = super.tryRecv();
+    return msg === undefined ? undefined : splitHeader(msg, 4)[1]; // admit() checked the hops
   }
 }
 

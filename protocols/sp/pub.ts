@@ -11,6 +11,7 @@ import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
+import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** pub0's wire id. */
@@ -18,29 +19,29 @@ export const PUB = 0x20;
 /** sub0's wire id. */
 export const SUB = 0x21;
 
-class PubPattern implements Pattern<Uint8Array, SpPeer> {
+class PubPattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
-  #dist = new Distributor<Uint8Array>();
+  #dist = new Distributor<SpMessage>();
 
   bind(host: PatternHost): void {
     this.#host = host;
   }
 
-  attach(pipe: Pipe<Uint8Array, SpPeer>): undefined {
+  attach(pipe: Pipe<SpMessage, SpPeer>): undefined {
     this.#dist.attach(pipe);
   }
 
-  detach(pipe: Pipe<Uint8Array, SpPeer>): void {
+  detach(pipe: Pipe<SpMessage, SpPeer>): void {
     this.#dist.detach(pipe);
   }
 
-  readable(pipe: Pipe<Uint8Array, SpPeer>): void {
+  readable(pipe: Pipe<SpMessage, SpPeer>): void {
     discardInbox(pipe); // SUB never sends; ignore a peer that does
   }
 
   writable(): void {}
 
-  trySend(msg: Uint8Array): true {
+  trySend(msg: SpMessage): true {
     const stats = this.#host.stats;
     stats.txMsgs++;
     stats.dropped += this.#dist.size === 0 ? 1 : this.#dist.send(msg);

@@ -7,9 +7,10 @@
 import { LbFqPattern } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import { PULL, PUSH } from "./push.ts";
+import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
-class PullPattern extends LbFqPattern<Uint8Array, SpPeer> {
+class PullPattern extends LbFqPattern<SpMessage, SpPeer> {
   override trySend(): never {
     throw new MqError("ENOTSUP", "sp.Pull cannot send; use sp.Push");
   }

@@ -8,6 +8,7 @@
 import { discardInbox, LbFqPattern } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
+import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** push0's wire id. */
@@ -15,8 +16,8 @@ export const PUSH = 0x50;
 /** pull0's wire id. */
 export const PULL = 0x51;
 
-class PushPattern extends LbFqPattern<Uint8Array, SpPeer> {
-  override readable(pipe: Pipe<Uint8Array, SpPeer>): void {
+class PushPattern extends LbFqPattern<SpMessage, SpPeer> {
+  override readable(pipe: Pipe<SpMessage, SpPeer>): void {
     this.host.stats.dropped += discardInbox(pipe);
   }
 

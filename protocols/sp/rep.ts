@@ -15,7 +15,8 @@ import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import { backtraceLength } from "./_backtrace.ts";
+import { backtraceLength, splitHeader } from "./_backtrace.ts";
+import type { SpMessage } from "./wire.ts";
 import { REP, REQ } from "./req.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
@@ -28,11 +29,11 @@ export interface RepOptions extends SpSocketOptions {
   readonly maxTtl?: number;
 }
 
-type SpPipe = Pipe<Uint8Array, SpPeer>;
+type SpPipe = Pipe<SpMessage, SpPeer>;
 
-class RepPattern implements Pattern<Uint8Array, SpPeer> {
+class RepPattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
-  #fq = new FairQueue<Uint8Array>();
+  #fq = new FairQueue<SpMessage>();
   #maxTtl: number;
   #asker: { pipe: SpPipe; backtrace: Uint8Array } | undefined;
 
@@ -52,7 +53,7 @@ class RepPattern implements Pattern<Uint8Array, SpPeer> {
     this.#fq.detach(pipe);
   }
 
-  admit(pipe: SpPipe, msg: Uint8Array): boolean {
+  admit(pipe: SpPipe, msg: SpMessage): boolean {
     const length = backtraceLength(msg, this.#maxTtl);
     if (length === -1) {
       pipe.close(new MqError("EPROTO", "request without a request id"));
@@ -79,9 +80,10 @@ class RepPattern implements Pattern<Uint8Array, SpPeer> {
     if (msg === undefined) return undefined;
     const pipe = this.#fq.lastPipe as SpPipe;
     const length = backtraceLength(msg, this.#maxTtl); // > 0: admit() checked it
-    this.#asker = { pipe, backtrace: msg.subarray(0, length) };
+    const [backtrace, body] = splitHeader(msg, length);
+    this.#asker = { pipe, backtrace };
     this.#host.stats.rxMsgs++;
-    return msg.subarray(length);
+    return body;
   }
 
   trySend(body: Uint8Array): boolean {
@@ -95,10 +97,7 @@ class RepPattern implements Pattern<Uint8Array, SpPeer> {
       this.#host.stats.dropped++;
       return true;
     }
-    const msg = new Uint8Array(asker.backtrace.length + body.length);
-    msg.set(asker.backtrace, 0);
-    msg.set(body, asker.backtrace.length);
-    asker.pipe.send(msg);
+    asker.pipe.send({ head: asker.backtrace, body }); // no copy of the body
     this.#host.stats.txMsgs++;
     return true;
   }

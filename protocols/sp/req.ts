@@ -22,7 +22,8 @@ import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import { LAST_HOP, prependU32, readU32 } from "./_backtrace.ts";
+import { headerBytes, LAST_HOP, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
+import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** req0's wire id. */
@@ -40,18 +41,18 @@ export interface ReqOptions extends SpSocketOptions {
   readonly resendTime?: number;
 }
 
-type SpPipe = Pipe<Uint8Array, SpPeer>;
+type SpPipe = Pipe<SpMessage, SpPeer>;
 
 interface Request {
   readonly id: number;
-  readonly msg: Uint8Array; // id + body, as sent
-  pipe: Pipe<Uint8Array> | undefined; // where it went last; undefined while waiting for a peer
+  readonly msg: SpMessage; // id + body, as sent
+  pipe: Pipe<SpMessage> | undefined; // where it went last; undefined while waiting for a peer
   cancelTimer: (() => void) | undefined;
 }
 
-class ReqPattern implements Pattern<Uint8Array, SpPeer> {
+class ReqPattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
-  #lb = new LoadBalancer<Uint8Array>();
+  #lb = new LoadBalancer<SpMessage>();
   #resendTime: number;
   #nextId = Math.floor(Math.random() * 0x80000000);
   #request: Request | undefined;
@@ -84,20 +85,21 @@ class ReqPattern implements Pattern<Uint8Array, SpPeer> {
   }
 
   readable(pipe: SpPipe): void {
-    let msg: Uint8Array | undefined;
+    let msg: SpMessage | undefined;
     while ((msg = pipe.recv()) !== undefined) {
-      if (msg.length < 4) {
+      const header = headerBytes(msg);
+      if (header.length < 4) {
         pipe.close(new MqError("EPROTO", "reply without a request id"));
         return;
       }
       const request = this.#request;
-      if (request === undefined || readU32(msg, 0) !== request.id) {
+      if (request === undefined || readU32(header, 0) !== request.id) {
         this.#host.stats.dropped++; // stale or unknown reply
         continue;
       }
       request.cancelTimer?.();
       this.#request = undefined;
-      this.#reply = msg.subarray(4);
+      this.#reply = splitHeader(msg, 4)[1];
       this.#host.wakeRecv();
     }
   }
@@ -106,7 +108,8 @@ class ReqPattern implements Pattern<Uint8Array, SpPeer> {
     if (this.#request !== undefined || this.#reply !== undefined) this.#abandon();
     const id = (this.#nextId++ | LAST_HOP) >>> 0;
     if (this.#nextId > 0x7fffffff) this.#nextId = 0;
-    this.#request = { id, msg: prependU32(id, body), pipe: undefined, cancelTimer: undefined };
+    const msg = { head: u32Bytes(id), body }; // no copy of the body
+    this.#request = { id, msg, pipe: undefined, cancelTimer: undefined };
     this.#host.stats.txMsgs++;
     this.#transmit();
     return true;

@@ -10,7 +10,7 @@ import { MqError } from "../errors.ts";
 import type { Pattern } from "../pattern.ts";
 import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
 import { SocketBase } from "../socket_base.ts";
-import { exchangeHeaders, SpStream } from "./wire.ts";
+import { exchangeHeaders, type SpMessage, SpStream } from "./wire.ts";
 
 /** What an SP peer announced in its header. */
 export interface SpPeer {
@@ -66,7 +66,7 @@ export function toBytes(msg: Uint8Array | string): Uint8Array {
   throw new MqError("EINVAL", `a message must be a Uint8Array or a string, got ${typeof msg}`);
 }
 
-function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<Uint8Array, SpPeer> {
+function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, SpPeer> {
   return {
     name: "sp",
     local: { protocol: protocol.id },
@@ -100,7 +100,7 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<Uint8Array,
  * ```
  */
 export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
-  #core: SocketCore<Uint8Array, SpPeer>;
+  #core: SocketCore<SpMessage, SpPeer>;
 
   /**
    * @param protocol the wire identity
@@ -110,7 +110,7 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
    */
   protected constructor(
     protocol: SpProtocol,
-    pattern: Pattern<Uint8Array, SpPeer>,
+    pattern: Pattern<SpMessage, SpPeer>,
     options: SpSocketOptions,
     extra: readonly string[] = [],
   ) {

@@ -14,9 +14,10 @@ import { MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import { PUB, SUB } from "./pub.ts";
+import { joinParts, type SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions, toBytes } from "./socket.ts";
 
-class SubPattern implements Pattern<Uint8Array, SpPeer> {
+class SubPattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
   readonly topics = new PrefixTrie();
   #queue = new Deque<Uint8Array>();
@@ -34,11 +35,12 @@ class SubPattern implements Pattern<Uint8Array, SpPeer> {
 
   detach(): void {}
 
-  readable(pipe: Pipe<Uint8Array, SpPeer>): void {
+  readable(pipe: Pipe<SpMessage, SpPeer>): void {
     const stats = this.#host.stats;
-    let msg: Uint8Array | undefined;
+    let got: SpMessage | undefined;
     let added = false;
-    while ((msg = pipe.recv()) !== undefined) {
+    while ((got = pipe.recv()) !== undefined) {
+      const msg = joinParts(got); // always one array: a PUB sends no parts
       if (!this.topics.matches(msg)) {
         stats.dropped++;
         continue;

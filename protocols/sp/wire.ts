@@ -247,10 +247,34 @@ export function exchangeHeaders(
 }
 
 /**
+ * An SP message whose protocol header (REQ's request id, REP's backtrace, PAIR1's hop count) is
+ * kept apart from the body: the two go out back to back as one message, and are joined only where
+ * one array is needed. This saves a copy of the body per message.
+ */
+export interface SpParts {
+  /** The protocol header: 32-bit big-endian words. */
+  readonly head: Uint8Array;
+  /** The application's bytes. */
+  readonly body: Uint8Array;
+}
+
+/** What an SP pipe carries: one array (all that arrives from the wire), or a head and a body. */
+export type SpMessage = Uint8Array | SpParts;
+
+/** The message as one array: itself, or its head and body joined (a copy). */
+export function joinParts(msg: SpMessage): Uint8Array {
+  if (msg instanceof Uint8Array) return msg;
+  const out = new Uint8Array(msg.head.length + msg.body.length);
+  out.set(msg.head, 0);
+  out.set(msg.body, msg.head.length);
+  return out;
+}
+
+/**
  * A handshaken SP connection as a message stream.
  */
-export class SpStream implements MessageStream<Uint8Array> {
-  onMessage: (msg: Uint8Array) => void = () => {};
+export class SpStream implements MessageStream<SpMessage> {
+  onMessage: (msg: SpMessage) => void = () => {};
   onDrain: () => void = () => {};
   onClose: (reason?: MqError) => void = () => {};
 
@@ -302,11 +326,18 @@ export class SpStream implements MessageStream<Uint8Array> {
     this.#conn.resume();
   }
 
-  write(msg: Uint8Array): void {
+  write(msg: SpMessage): void {
     // the prefix is copied into the connection's buffer at once, so one scratch array serves
-    writePrefix(this.#scratch, 0, msg.length, this.#ipc);
-    this.#conn.write(this.#scratch);
-    this.#conn.write(msg);
+    if (msg instanceof Uint8Array) {
+      writePrefix(this.#scratch, 0, msg.length, this.#ipc);
+      this.#conn.write(this.#scratch);
+      this.#conn.write(msg);
+    } else {
+      writePrefix(this.#scratch, 0, msg.head.length + msg.body.length, this.#ipc);
+      this.#conn.write(this.#scratch);
+      this.#conn.write(msg.head);
+      this.#conn.write(msg.body);
+    }
   }
 
   pause(): void {

@@ -398,7 +398,7 @@ test("SP bytes right after the peer's header are decoded as messages, under any 
       assert.equal(peerId, 0x31);
       const got: Uint8Array[] = [];
       const sp = new SpStream(conn, { ipc, maxSize: 0 }, rest);
-      sp.onMessage = (m) => got.push(m.slice());
+      sp.onMessage = (m) => got.push((m as Uint8Array).slice()); // the wire delivers one array;
       sp.onClose = (reason) => assert.fail(`closed: ${reason?.message}`);
       sp.start();
       while (i < chunks.length) conn.onData(chunks[i++]!);
