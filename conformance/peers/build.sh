@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the live ZeroMQ peers for conformance/interop/zmq_peers_test.ts, idempotently:
 #   zmqrs/    zmq.rs (crates.io `zeromq` 0.4.1)  -> zmqrs/target/release/zmqrs_peer   (cargo)
-#   jeromq06/ JeroMQ 0.6.0 (Maven Central)       -> jeromq06/target/{lib,classes}   (mvn + javac)
+#   jeromq06/ JeroMQ 0.6.0 (Maven Central)       -> jeromq06/target/{lib,classes}   (mvn + javac;
+#             JeromqPeer and the draft PEER/CHANNEL peer JeromqDraftPeer)
 #             and, if Debian's libjeromq-java (0.3.6, ZMTP 2.0) is installed, target/classes036
 #   zeromqjs/ zeromq.js 6.8.0 (npm, Node only)   -> zeromqjs/node_modules           (npm)
 # Outputs live in target/ and node_modules/ (ignored by git); a peer whose output is newer than
@@ -37,6 +38,14 @@ if [ ! -f jeromq06/target/classes/edgemq/JeromqPeer.class ] ||
     grep -v '^Note:' || true
 fi
 test -f jeromq06/target/classes/edgemq/JeromqPeer.class
+draft=jeromq06/src/main/java/edgemq/JeromqDraftPeer.java
+if [ ! -f jeromq06/target/classes/edgemq/JeromqDraftPeer.class ] ||
+  [ "$draft" -nt jeromq06/target/classes/edgemq/JeromqDraftPeer.class ]; then
+  step "JeroMQ draft (PEER/CHANNEL) peer: javac against JeroMQ 0.6.0"
+  javac -nowarn -Xlint:-deprecation -d jeromq06/target/classes -cp "jeromq06/target/lib/*" "$draft" 2>&1 |
+    grep -v '^Note:' || true
+fi
+test -f jeromq06/target/classes/edgemq/JeromqDraftPeer.class
 if [ -f /usr/share/java/jeromq.jar ]; then
   if [ ! -f jeromq06/target/classes036/edgemq/JeromqPeer.class ] ||
     [ "$src" -nt jeromq06/target/classes036/edgemq/JeromqPeer.class ]; then

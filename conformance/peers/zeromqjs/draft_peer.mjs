@@ -3,9 +3,9 @@
 //
 // usage: node draft_peer.mjs <socket-type> <bind|connect> <endpoint> <action> [count]
 //
-// socket-type: SERVER, CLIENT, RADIO, DISH, SCATTER, GATHER. Output as peer.mjs: "ENDPOINT url"
-// when binding, "READY", one line of "|"-joined hex frames per received message, "DONE" and exit
-// 0; "TIMEOUT" and exit 2 after 10 s without a message.
+// socket-type: SERVER, CLIENT, RADIO, DISH, SCATTER, GATHER, CHANNEL, PEER. Output as peer.mjs:
+// "ENDPOINT url" when binding, "READY", one line of "|"-joined hex frames per received message,
+// "DONE" and exit 0; "TIMEOUT" and exit 2 after 10 s without a message.
 //   CLIENT ask:   sends "msg-<i>" and prints each reply
 //   SERVER echo:  prints each message and sends it back to its sender (by routing id)
 //   RADIO send:   every 10 ms sends "x-<i>" to group "other" and "msg-<i>" to group "grp", until
@@ -13,7 +13,44 @@
 //   DISH recv:    joins "grp", prints <group>|<data> for each message
 //   SCATTER send: sends "msg-<i>"
 //   GATHER recv:  prints each message
+//   CHANNEL ask:  sends "msg-<i>" and prints each reply (bind or connect)
+//   CHANNEL echo: prints each message and sends it back (bind or connect)
+//   PEER recv:    prints each message (bind or connect; zeromq.js neither reports nor takes a PEER
+//                 routing id, so its PEER cannot answer, and connect is plain zmq_connect)
+import { Socket } from "zeromq";
 import { Client, Dish, Gather, Radio, Scatter, Server } from "zeromq/draft.js";
+
+// zeromq.js 6 has no classes for libzmq's draft PEER (19) and CHANNEL (20), but its native Socket
+// takes any libzmq type number, as the classes in zeromq/draft.js do. Its send/receive only
+// handle routing ids for SERVER, so a PEER built this way can receive (without learning the
+// sender's id) but has nothing to address a send with.
+class Peer extends Socket {
+  constructor(options) {
+    super(19, options);
+  }
+}
+
+class Channel extends Socket {
+  constructor(options) {
+    super(20, options);
+  }
+}
+
+// zeromq.js defines the send/receive options (receiveTimeout, ...) class by class, not on the
+// native Socket, and a socket object is not extensible: give these classes the two they need,
+// as the library does (ZMQ_RCVTIMEO 27, ZMQ_SNDTIMEO 28).
+for (const [name, id] of [["receiveTimeout", 27], ["sendTimeout", 28]]) {
+  for (const Class of [Peer, Channel]) {
+    Object.defineProperty(Class.prototype, name, {
+      get() {
+        return this.getInt32Option(id);
+      },
+      set(value) {
+        this.setInt32Option(id, value);
+      },
+    });
+  }
+}
 
 const CLASSES = {
   SERVER: Server,
@@ -22,6 +59,8 @@ const CLASSES = {
   DISH: Dish,
   SCATTER: Scatter,
   GATHER: Gather,
+  PEER: Peer,
+  CHANNEL: Channel,
 };
 
 process.removeAllListeners("warning"); // "draft features are experimental" on stderr
@@ -64,8 +103,19 @@ async function run(kind, sock, action, count) {
     }
   } else if (kind === "SCATTER" && action === "send") {
     for (let i = 0; i < count; i++) await sock.send(`msg-${i}`);
-  } else if (kind === "GATHER" && action === "recv") {
+  } else if ((kind === "GATHER" || kind === "PEER") && action === "recv") {
     for (let i = 0; i < count; i++) console.log(hex((await sock.receive())[0]));
+  } else if (kind === "CHANNEL" && action === "ask") {
+    for (let i = 0; i < count; i++) {
+      await sock.send(`msg-${i}`);
+      console.log(hex((await sock.receive())[0]));
+    }
+  } else if (kind === "CHANNEL" && action === "echo") {
+    for (let i = 0; i < count; i++) {
+      const [msg] = await sock.receive();
+      console.log(hex(msg));
+      await sock.send(msg);
+    }
   } else {
     console.error(`unknown action ${action} for ${kind}`);
     return 64;
@@ -75,7 +125,9 @@ async function run(kind, sock, action, count) {
 
 async function main(argv) {
   if (argv.length < 4) {
-    console.error("usage: draft_peer.mjs <socket-type> <bind|connect> <endpoint> <action> [count]");
+    console.error(
+      "usage: draft_peer.mjs <socket-type> <bind|connect> <endpoint> <action> [count]",
+    );
     return 64;
   }
   const [kindArg, mode, endpoint, action] = argv;
