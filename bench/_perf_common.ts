@@ -25,6 +25,10 @@
  *   EDGEMQ_PERF_RECV_HWM=<n> recvHwm of PULL (default 1000, the library's default)
  *   EDGEMQ_PERF_WINDOW=<n>   the sender awaits every n-th send only (default
  *                            256; 1 awaits each send)
+ *   EDGEMQ_PERF_NOWAIT=1     thr: the receiver takes what is waiting with
+ *                            tryRecv() and awaits recv() only when nothing is;
+ *                            the sender queues with trySend() and awaits send()
+ *                            only when that would wait (default 0)
  *   EDGEMQ_PERF_HOLD_MS=<n>  how long the side that sends last (PUSH, REP) keeps
  *                            its socket open waiting for the peer to hang up
  *                            (default 15000)
@@ -42,6 +46,7 @@ export interface Run {
   readonly sendHwm: number;
   readonly recvHwm: number;
   readonly window: number;
+  readonly nowait: boolean;
   readonly holdMs: number;
 }
 
@@ -49,6 +54,8 @@ export interface Run {
 export interface PerfSocket<M> {
   send(msg: M): Promise<void>;
   recv(): Promise<M>;
+  trySend(msg: M): boolean;
+  tryRecv(): M | undefined;
   close(options: { linger: number }): Promise<void>;
   readonly monitor: Monitor;
 }
@@ -122,8 +129,9 @@ class Perf<M, S extends PerfSocket<M>> {
       let got = kit.sizeOf(await pull.recv());
       if (got !== size) throw badSize(got, size);
       const t0 = performance.now();
+      const nowait = run.nowait;
       for (let i = 1; i < run.count; i++) {
-        got = kit.sizeOf(await pull.recv());
+        got = kit.sizeOf((nowait ? pull.tryRecv() : undefined) ?? await pull.recv());
         if (got !== size) throw badSize(got, size);
       }
       const elapsed = (performance.now() - t0) / 1000;
@@ -156,9 +164,13 @@ class Perf<M, S extends PerfSocket<M>> {
       const msg = kit.message(payload(run.size));
       const window = run.window;
       let last: Promise<void> | undefined;
-      for (let i = 1; i <= run.count; i++) {
-        last = push.send(msg);
-        if (i % window === 0) await last;
+      if (run.nowait) {
+        for (let i = 1; i <= run.count; i++) if (!push.trySend(msg)) await push.send(msg);
+      } else {
+        for (let i = 1; i <= run.count; i++) {
+          last = push.send(msg);
+          if (i % window === 0) await last;
+        }
       }
       await last;
       await gone;
@@ -279,6 +291,7 @@ export async function perfMain<M, S extends PerfSocket<M>>(
     sendHwm: envInt("EDGEMQ_PERF_SEND_HWM", 1000, 1),
     recvHwm: envInt("EDGEMQ_PERF_RECV_HWM", 1000, 1),
     window: envInt("EDGEMQ_PERF_WINDOW", 256, 1),
+    nowait: envInt("EDGEMQ_PERF_NOWAIT", 0, 0) === 1,
     holdMs: envInt("EDGEMQ_PERF_HOLD_MS", 15000, 0),
   });
   switch (mode) {
