@@ -31,6 +31,8 @@ const nextTurn: (fn: () => void) => void =
 
 /** Writes shorter than this are copied into the shared buffer; longer ones are queued by reference. */
 const COPY_LIMIT = 16 * 1024;
+/** Sealed segments shorter than this are copied out; longer ones take the buffer with them. */
+const SMALL_SEAL = 4 * 1024;
 /** Pending bytes at which a flush happens at once rather than on the next microtask. */
 const FLUSH_THRESHOLD = 64 * 1024;
 
@@ -148,12 +150,21 @@ export class StreamConnection implements Connection {
   };
 
   /**
-   * Moves the used part of the shared buffer onto the queue as its own segment, without copying:
-   * the buffer goes with it, and writing continues in a spare one. Two buffers take turns while
-   * writes keep up with the socket; a third is made only while both are queued or in flight.
+   * Moves the used part of the shared buffer onto the queue as its own segment. Past a few KiB
+   * without copying: the buffer goes with it, and writing continues in a spare one (two buffers
+   * take turns while writes keep up with the socket; a third is made only while both are queued
+   * or in flight). A few bytes, such as the frame header sealed before each large body, are
+   * copied out instead, which is cheaper than a fresh 64 KiB buffer per message.
    */
   #seal(): void {
     if (this.#len === 0) return;
+    if (this.#len < SMALL_SEAL) {
+      // a few bytes (a frame header before a large body): copying them is cheaper than a buffer
+      this.#queue.push(this.#buf.slice(0, this.#len));
+      this.#queued += this.#len;
+      this.#len = 0;
+      return;
+    }
     this.#queue.push(this.#buf.subarray(0, this.#len));
     this.#sealed.push(this.#buf);
     this.#queued += this.#len;
