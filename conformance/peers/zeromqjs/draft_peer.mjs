@@ -5,7 +5,8 @@
 //
 // socket-type: SERVER, CLIENT, RADIO, DISH, SCATTER, GATHER, CHANNEL, PEER. Output as peer.mjs:
 // "ENDPOINT url" when binding, "READY", one line of "|"-joined hex frames per received message,
-// "DONE" and exit 0; "TIMEOUT" and exit 2 after 10 s without a message.
+// "DONE" and exit 0; "TIMEOUT" and exit 2 after 10 s without a message (or, for CHANNEL, 10 s
+// unable to send).
 //   CLIENT ask:   sends "msg-<i>" and prints each reply
 //   SERVER echo:  prints each message and sends it back to its sender (by routing id)
 //   RADIO send:   every 10 ms sends "x-<i>" to group "other" and "msg-<i>" to group "grp", until
@@ -140,6 +141,8 @@ async function main(argv) {
   }
   const options = { linger: 5000 };
   if (kind !== "RADIO" && kind !== "SCATTER") options.receiveTimeout = 10000;
+  // a CHANNEL without its peer would block in send forever: give up after 10 s too
+  if (kind === "CHANNEL") options.sendTimeout = 10000;
   const sock = new Class(options);
   if (kind === "DISH") sock.join("grp");
   let code;

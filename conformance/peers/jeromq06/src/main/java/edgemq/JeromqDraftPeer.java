@@ -30,7 +30,8 @@ public final class JeromqDraftPeer {
 
   public static void main(String[] args) {
     if (args.length < 4) {
-      System.err.println("usage: JeromqDraftPeer <PEER|CHANNEL> <bind|connect> <endpoint> <ask|echo> [count]");
+      System.err.println(
+          "usage: JeromqDraftPeer <PEER|CHANNEL> <bind|connect> <endpoint> <ask|echo> [count]");
       System.exit(64);
     }
     String kind = args[0].toUpperCase();
@@ -43,11 +44,20 @@ public final class JeromqDraftPeer {
       System.exit(64);
     }
     boolean peer = kind.equals("PEER");
+    if (!action.equals("ask") && !action.equals("echo")) {
+      System.err.println("unknown action " + action);
+      System.exit(64);
+    }
+    if (peer && action.equals("ask") && mode.equals("bind")) {
+      System.err.println("a binding PEER knows no routing id to ask: use connect (connectPeer)");
+      System.exit(64);
+    }
     int code = 0;
     try (ZContext ctx = new ZContext()) {
       ZMQ.Socket sock = ctx.createSocket(peer ? SocketType.PEER : SocketType.CHANNEL);
       sock.setLinger(5000);
       sock.setReceiveTimeOut(10000);
+      sock.setSendTimeOut(10000); // a CHANNEL with no peer would wait for ever
       int target = 0; // the routing id a connecting PEER talks to
       if (mode.equals("bind")) {
         if (endpoint.startsWith("tcp://") && (endpoint.endsWith(":*") || endpoint.endsWith(":0"))) {
@@ -59,6 +69,7 @@ public final class JeromqDraftPeer {
         System.out.println("ENDPOINT " + endpoint);
       } else if (peer) {
         target = sock.connectPeer(endpoint);
+        if (target == 0) throw new IllegalStateException("connectPeer failed: " + sock.errno());
       } else {
         sock.connect(endpoint);
       }
@@ -68,7 +79,10 @@ public final class JeromqDraftPeer {
         if (action.equals("ask")) {
           ZFrame out = new ZFrame(("msg-" + i).getBytes(StandardCharsets.UTF_8));
           if (peer) out.setRoutingId(target);
-          out.send(sock, 0);
+          if (!out.send(sock, 0)) {
+            code = 2; // timed out (or the id was refused)
+            break;
+          }
         }
         ZFrame in = ZFrame.recvFrame(sock);
         if (in == null) {
@@ -80,10 +94,7 @@ public final class JeromqDraftPeer {
         if (action.equals("echo")) {
           ZFrame back = new ZFrame(in.getData());
           if (peer) back.setRoutingId(in.getRoutingId());
-          back.send(sock, 0);
-        } else if (!action.equals("ask")) {
-          System.err.println("unknown action " + action);
-          code = 64;
+          if (!back.send(sock, 0)) code = 2;
         }
       }
     }
