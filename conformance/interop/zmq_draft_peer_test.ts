@@ -11,11 +11,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { within } from "../../testing/async.ts";
 import { Channel } from "../../protocols/zmtp/channel.ts";
 import { Peer } from "../../protocols/zmtp/peer.ts";
 import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
 import { PeerProcess } from "./_peers.ts";
+import { exchange, hex } from "./_zmq_exchange.ts";
 
 const PEERS = join(import.meta.dirname ?? "conformance/interop", "..", "peers");
 const JEROMQ = join(PEERS, "jeromq06", "target");
@@ -70,9 +70,9 @@ class DraftPeer extends PeerProcess {
 
 /**
  * Links `sock` with a peer program running `type`/`action` over tcp, runs `body`, and cleans up.
- * `dial` is how edgemq connects when the peer binds (PEER uses connectPeer).
+ * When the peer binds, `body` connects (CHANNEL with connect, PEER with connectPeer).
  */
-async function withPeer(
+function withPeer(
   impl: Implementation,
   sock: ZmqSocket,
   edgemqBinds: boolean,
@@ -80,30 +80,16 @@ async function withPeer(
   action: string,
   body: (peer: DraftPeer, url: string) => Promise<void>,
 ): Promise<DraftPeer> {
-  let peer: DraftPeer | undefined;
-  try {
-    let url: string;
-    if (edgemqBinds) {
-      url = (await sock.bind("tcp://127.0.0.1:0")).url;
-      peer = new DraftPeer(impl, [type, "connect", url, action, String(COUNT)]);
-    } else {
-      peer = new DraftPeer(impl, [type, "bind", "tcp://127.0.0.1:*", action, String(COUNT)]);
-      url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
-    }
-    await peer.line("READY");
-    await within(20000, body(peer, url), `exchange with ${impl.name}`);
-    await peer.done();
-    return peer;
-  } finally {
-    await peer?.kill();
-    await sock.close({ linger: 0 });
-  }
+  const start = (mode: string, url: string) =>
+    new DraftPeer(impl, [type, mode, url, action, String(COUNT)]);
+  const what = impl.name;
+  return exchange(
+    { sock, scheme: "tcp", edgemqBinds, start, what, ms: 20000, connect: false },
+    body,
+  );
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
-const hex = (s: string): string =>
-  [...enc.encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
 const range = [...Array(COUNT).keys()];
 
 for (const impl of IMPLEMENTATIONS) {

@@ -7,10 +7,11 @@ import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { PeerProcess } from "./_peers.ts";
+import { exchange, hex } from "./_zmq_exchange.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { delay, within } from "../../testing/async.ts";
+import { delay } from "../../testing/async.ts";
 import { Client } from "../../protocols/zmtp/client.ts";
 import { Dish } from "../../protocols/zmtp/dish.ts";
 import { Gather } from "../../protocols/zmtp/gather.ts";
@@ -45,37 +46,22 @@ class Peer extends PeerProcess {
 }
 
 /** Connects `sock` with a peer running `peerType`/`action` over tcp; runs `body`; cleans up. */
-async function withPeer(
+function withPeer(
   sock: ZmqSocket,
   edgemqBinds: boolean,
   peerType: string,
   action: string,
   body: (peer: Peer) => Promise<void>,
 ): Promise<Peer> {
-  let peer: Peer | undefined;
-  try {
-    if (edgemqBinds) {
-      const { url } = await sock.bind("tcp://127.0.0.1:0");
-      peer = new Peer([peerType, "connect", url, action, String(COUNT)]);
-    } else {
-      peer = new Peer([peerType, "bind", "tcp://127.0.0.1:*", action, String(COUNT)]);
-      const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
-      await sock.connect(url);
-    }
-    await peer.line("READY");
-    await within(15000, body(peer), "exchange with zeromq.js");
-    await peer.done();
-    return peer;
-  } finally {
-    await peer?.kill();
-    await sock.close({ linger: 0 });
-  }
+  const start = (mode: string, url: string) =>
+    new Peer([peerType, mode, url, action, String(COUNT)]);
+  return exchange(
+    { sock, scheme: "tcp", edgemqBinds, start, what: "zeromq.js", ms: 15000 },
+    body,
+  );
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
-const hex = (s: string): string =>
-  [...enc.encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
 const range = [...Array(COUNT).keys()];
 
 if (missing !== undefined) {

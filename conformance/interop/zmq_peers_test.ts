@@ -7,11 +7,10 @@ import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { PeerProcess } from "./_peers.ts";
+import { exchange, hex, type ZmqScheme } from "./_zmq_exchange.ts";
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { within } from "../../testing/async.ts";
 import { Dealer, Pair, Pub, Pull, Push, Rep, Req, Router, Sub } from "../../protocols/zmtp/mod.ts";
 import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
 
@@ -82,13 +81,10 @@ class Peer extends PeerProcess {
   }
 }
 
-type Scheme = "tcp" | "ipc";
-let ipcSeq = 0;
-const ipcUrl = (): string =>
-  `ipc://${join(tmpdir(), `edgemq-zmqpeer-${process.pid}-${ipcSeq++}.sock`)}`;
+type Scheme = ZmqScheme;
 
 /** Extra settings of one exchange. */
-interface Exchange {
+interface Extra {
   /** The SUB's subscription / the PUB's topic (peer argument after the count). */
   topic?: string;
   /** The peer runs until stopped (a publisher): kill it after `body` instead of awaiting exit. */
@@ -96,7 +92,7 @@ interface Exchange {
 }
 
 /** Connects `sock` with a peer of `kind` running `peerType`/`action`; runs `body`; cleans up. */
-async function withPeer(
+function withPeer(
   kind: PeerKind,
   sock: ZmqSocket,
   scheme: Scheme,
@@ -104,34 +100,17 @@ async function withPeer(
   peerType: string,
   action: string,
   body: (peer: Peer) => Promise<void>,
-  exchange: Exchange = {},
+  extra: Extra = {},
 ): Promise<Peer> {
-  let peer: Peer | undefined;
-  const extra = [String(COUNT), ...(exchange.topic === undefined ? [] : [exchange.topic])];
-  try {
-    if (edgemqBinds) {
-      const { url } = await sock.bind(scheme === "tcp" ? "tcp://127.0.0.1:0" : ipcUrl());
-      peer = new Peer(kind, [peerType, "connect", url, action, ...extra]);
-    } else {
-      const at = scheme === "tcp" ? "tcp://127.0.0.1:*" : ipcUrl();
-      peer = new Peer(kind, [peerType, "bind", at, action, ...extra]);
-      const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
-      await sock.connect(url);
-    }
-    await peer.line("READY");
-    await within(15000, body(peer), `exchange with ${kind.name}`);
-    if (!exchange.stop) await peer.done();
-    return peer;
-  } finally {
-    await peer?.kill();
-    await sock.close({ linger: 0 });
-  }
+  const args = [String(COUNT), ...(extra.topic === undefined ? [] : [extra.topic])];
+  const start = (mode: string, url: string) =>
+    new Peer(kind, [peerType, mode, url, action, ...args]);
+  const what = kind.name;
+  const stop = extra.stop === true;
+  return exchange({ sock, scheme, edgemqBinds, start, what, ms: 15000, stop }, body);
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
-const hex = (s: string): string =>
-  [...enc.encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
 const text = (frames: Uint8Array[]): string[] => frames.map((f) => dec.decode(f));
 const line = (...frames: string[]): string => frames.map(hex).join("|");
 const range = [...Array(COUNT).keys()];

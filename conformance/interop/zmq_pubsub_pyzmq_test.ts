@@ -4,11 +4,11 @@
 // failure when CI=true.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { delay, within } from "../../testing/async.ts";
 import { findPython, pyzmqLabel, PyzmqPeer } from "./_pyzmq.ts";
+import { exchange, hex, type ZmqScheme } from "./_zmq_exchange.ts";
 import { Pub } from "../../protocols/zmtp/pub.ts";
 import { Sub } from "../../protocols/zmtp/sub.ts";
 import { XPub } from "../../protocols/zmtp/xpub.ts";
@@ -32,10 +32,8 @@ if (python === undefined) {
   );
 }
 
-const enc = new TextEncoder();
 const hexOf = (bytes: Uint8Array): string =>
   [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-const hex = (s: string): string => hexOf(enc.encode(s));
 
 /** One running pyzmq peer (conformance/peers/pyzmq_pubsub_peer.py); closing its stdin stops it. */
 class PyPeer extends PyzmqPeer {
@@ -54,44 +52,22 @@ class PyPeer extends PyzmqPeer {
   }
 }
 
-type Scheme = "tcp" | "ipc";
-let ipcSeq = 0;
-
-function ipcUrl(): string {
-  return `ipc://${join(tmpdir(), `edgemq-zmq-ps-${process.pid}-${ipcSeq++}.sock`)}`;
-}
+type Scheme = ZmqScheme;
 
 /**
- * Connects `sock` with a pyzmq peer of type `pyType` (arguments `topic-hex count`), edgemq binding
- * or connecting; runs `body`, waits for the peer to finish and closes everything.
+ * Connects `sock` with a pyzmq PUB or SUB peer on TOPIC, edgemq binding or connecting; runs
+ * `body`, then waits for the peer to finish and closes everything.
  */
-async function withPeer(
+function withPeer(
   sock: ZmqSocket,
   scheme: Scheme,
   edgemqBinds: boolean,
   pyType: string,
   body: (peer: PyPeer) => Promise<void>,
 ): Promise<PyPeer> {
-  const args = [hex(TOPIC), String(COUNT)];
-  let peer: PyPeer | undefined;
-  try {
-    if (edgemqBinds) {
-      const { url } = await sock.bind(scheme === "tcp" ? "tcp://127.0.0.1:0" : ipcUrl());
-      peer = new PyPeer([pyType, "connect", url, ...args]);
-    } else {
-      const at = scheme === "tcp" ? "tcp://127.0.0.1:*" : ipcUrl();
-      peer = new PyPeer([pyType, "bind", at, ...args]);
-      const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
-      await sock.connect(url);
-    }
-    await peer.line("READY");
-    await within(10000, body(peer), "exchange with pyzmq");
-    await peer.done();
-    return peer;
-  } finally {
-    await peer?.kill();
-    await sock.close({ linger: 0 });
-  }
+  const start = (mode: string, url: string) =>
+    new PyPeer([pyType, mode, url, hex(TOPIC), String(COUNT)]);
+  return exchange({ sock, scheme, edgemqBinds, start, what: "pyzmq", ms: 10000 }, body);
 }
 
 /** Publishes an unwanted and a wanted message every 20 ms until the peer printed COUNT. */

@@ -2,11 +2,10 @@
 // against conformance/peers/pyzmq_peer.py, over tcp and ipc, edgemq binding and connecting.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { within } from "../../testing/async.ts";
 import { findPython, pyzmqLabel, PyzmqPeer } from "./_pyzmq.ts";
+import { exchange, hex, type ZmqScheme } from "./_zmq_exchange.ts";
 import { Dealer, Pair, Pull, Push } from "../../protocols/zmtp/mod.ts";
 import type { ZmqSocket } from "../../protocols/zmtp/socket.ts";
 
@@ -29,18 +28,13 @@ class PyPeer extends PyzmqPeer {
   }
 }
 
-type Scheme = "tcp" | "ipc";
-let ipcSeq = 0;
-
-function ipcUrl(): string {
-  return `ipc://${join(tmpdir(), `edgemq-zmq-${process.pid}-${ipcSeq++}.sock`)}`;
-}
+type Scheme = ZmqScheme;
 
 /**
- * Connects `sock` with a pyzmq peer running `pyArgs` (type and action), edgemq binding or
- * connecting; runs `body`, then waits for the peer to finish and closes everything.
+ * Connects `sock` with a pyzmq peer running `pyType`/`pyAction`, edgemq binding or connecting;
+ * runs `body`, then waits for the peer to finish and closes everything.
  */
-async function withPeer(
+function withPeer(
   sock: ZmqSocket,
   scheme: Scheme,
   edgemqBinds: boolean,
@@ -48,33 +42,15 @@ async function withPeer(
   pyAction: string,
   body: () => Promise<void>,
 ): Promise<PyPeer> {
-  let peer: PyPeer | undefined;
-  try {
-    if (edgemqBinds) {
-      const { url } = await sock.bind(scheme === "tcp" ? "tcp://127.0.0.1:0" : ipcUrl());
-      peer = new PyPeer([pyType, "connect", url, pyAction, String(COUNT)]);
-    } else {
-      const at = scheme === "tcp" ? "tcp://127.0.0.1:*" : ipcUrl();
-      peer = new PyPeer([pyType, "bind", at, pyAction, String(COUNT)]);
-      const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
-      await sock.connect(url);
-    }
-    await peer.line("READY");
-    await within(10000, body(), "exchange with pyzmq");
-    await peer.done();
-    return peer;
-  } finally {
-    await peer?.kill();
-    await sock.close({ linger: 0 });
-  }
+  const start = (mode: string, url: string) =>
+    new PyPeer([pyType, mode, url, pyAction, String(COUNT)]);
+  return exchange({ sock, scheme, edgemqBinds, start, what: "pyzmq", ms: 10000 }, body);
 }
 
 const enc = new TextEncoder();
 // Compares frames by content: on Bun (and Node) the transports hand out Buffer views today, and
 // node:assert's deepEqual tells a Buffer from a Uint8Array (reported as a transport issue).
 const plain = (frames: Uint8Array[]): number[][] => frames.map((f) => [...f]);
-const hex = (s: string): string =>
-  [...enc.encode(s)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 describe(`zmq interop with pyzmq (${LIBZMQ})`, { skip: python === undefined && !ci }, () => {
   if (python === undefined) {

@@ -3,11 +3,10 @@
 // over tcp and ipc, edgemq binding and connecting.
 import { describe, test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { within } from "../../testing/async.ts";
 import { findPython, pyzmqLabel, PyzmqPeer } from "./_pyzmq.ts";
+import { exchange, type ZmqScheme } from "./_zmq_exchange.ts";
 import { Dealer } from "../../protocols/zmtp/dealer.ts";
 import { Rep } from "../../protocols/zmtp/rep.ts";
 import { Req } from "../../protocols/zmtp/req.ts";
@@ -52,19 +51,13 @@ class PyPeer extends PyzmqPeer {
   }
 }
 
-type Scheme = "tcp" | "ipc";
-let ipcSeq = 0;
-
-function ipcUrl(): string {
-  return `ipc://${join(tmpdir(), `edgemq-zmq-rr-${process.pid}-${ipcSeq++}.sock`)}`;
-}
+type Scheme = ZmqScheme;
 
 /**
- * Connects `sock` with a pyzmq peer running `pyArgs` (type, action and optional routing id),
- * edgemq binding or connecting; runs `body`, then waits for the peer to finish and closes
- * everything.
+ * Connects `sock` with a pyzmq peer (type, action and the DEALER's routing id), edgemq binding
+ * or connecting; runs `body`, then waits for the peer to finish and closes everything.
  */
-async function withPeer(
+function withPeer(
   sock: ZmqSocket,
   scheme: Scheme,
   edgemqBinds: boolean,
@@ -72,25 +65,9 @@ async function withPeer(
   body: () => Promise<void>,
 ): Promise<PyPeer> {
   const [pyType, pyAction, routingId = "-"] = pyArgs;
-  let peer: PyPeer | undefined;
-  try {
-    if (edgemqBinds) {
-      const { url } = await sock.bind(scheme === "tcp" ? "tcp://127.0.0.1:0" : ipcUrl());
-      peer = new PyPeer([pyType, "connect", url, pyAction, String(COUNT), routingId]);
-    } else {
-      const at = scheme === "tcp" ? "tcp://127.0.0.1:*" : ipcUrl();
-      peer = new PyPeer([pyType, "bind", at, pyAction, String(COUNT), routingId]);
-      const url = (await peer.line("ENDPOINT ")).slice("ENDPOINT ".length);
-      await sock.connect(url);
-    }
-    await peer.line("READY");
-    await within(10000, body(), "exchange with pyzmq");
-    await peer.done();
-    return peer;
-  } finally {
-    await peer?.kill();
-    await sock.close({ linger: 0 });
-  }
+  const start = (mode: string, url: string) =>
+    new PyPeer([pyType, mode, url, pyAction, String(COUNT), routingId]);
+  return exchange({ sock, scheme, edgemqBinds, start, what: "pyzmq", ms: 10000 }, body);
 }
 
 const dec = new TextDecoder();
