@@ -30,7 +30,7 @@ const SIZES = [64, 1024, 65536];
 
 function table(
   rows: Row[],
-  columns: { title: string; peer: string; inproc?: string }[],
+  columns: Column[],
   cell: (r: Row) => string,
   transports = TRANSPORTS,
 ): string {
@@ -66,43 +66,41 @@ if (file === undefined) {
 const lines = readFileSync(file, "utf8").split("\n");
 const thr = section(lines, "Throughput");
 const lat = section(lines, "Latency");
-const C = "libzmq C", N = "NNG C", J = "zeromq.js Node";
+type Column = { title: string; peer: string; inproc?: string };
+const LIBZMQ: Column = { title: "libzmq C", peer: "zmq" };
+const NNG: Column = { title: "NNG C", peer: "nng", inproc: "nng-inproc" };
+const ZMQJS: Column = { title: "zeromq.js Node", peer: "zmqjs-node" };
+const SP: Column[] = [
+  { title: "**edgemq Deno**", peer: "edgemq-deno" },
+  { title: "**edgemq Bun**", peer: "edgemq-bun" },
+];
+const SP_BESIDE: Column[] = [
+  { title: "edgemq SP Deno", peer: "edgemq-deno" },
+  { title: "edgemq SP Bun", peer: "edgemq-bun" },
+];
+const ZMTP: Column[] = [
+  { title: "**edgemq ZMTP Deno**", peer: "edgemq-zmtp-deno" },
+  { title: "**edgemq ZMTP Bun**", peer: "edgemq-zmtp-bun" },
+];
 
-console.log("### SP throughput PUSH → PULL: msgs/s (MB/s)\n");
-console.log(table(thr, [
-  { title: C, peer: "zmq" },
-  { title: N, peer: "nng", inproc: "nng-inproc" },
-  { title: J, peer: "zmqjs-node" },
-  { title: "**edgemq Deno**", peer: "edgemq-deno" },
-  { title: "**edgemq Bun**", peer: "edgemq-bun" },
-  { title: "edgemq Deno, await each send", peer: "edgemq-deno-await1" },
-  { title: "edgemq Bun, await each send", peer: "edgemq-bun-await1" },
-], thrCell));
-console.log("\n### SP latency REQ ↔ REP: mean RTT in µs (p50 / p99)\n");
-console.log(table(lat, [
-  { title: C, peer: "zmq" },
-  { title: N, peer: "nng", inproc: "nng-inproc" },
-  { title: J, peer: "zmqjs-node" },
-  { title: "**edgemq Deno**", peer: "edgemq-deno" },
-  { title: "**edgemq Bun**", peer: "edgemq-bun" },
-], latCell));
-console.log("\n### ZMTP throughput PUSH → PULL: msgs/s (MB/s)\n");
-console.log(table(thr, [
-  { title: C, peer: "zmq" },
-  { title: J, peer: "zmqjs-node" },
-  { title: "**edgemq ZMTP Deno**", peer: "edgemq-zmtp-deno" },
-  { title: "**edgemq ZMTP Bun**", peer: "edgemq-zmtp-bun" },
-  { title: "edgemq SP Deno", peer: "edgemq-deno" },
-  { title: "edgemq SP Bun", peer: "edgemq-bun" },
-  { title: "ZMTP Deno, await each", peer: "edgemq-zmtp-deno-await1" },
-  { title: "ZMTP Bun, await each", peer: "edgemq-zmtp-bun-await1" },
-], thrCell));
-console.log("\n### ZMTP latency REQ ↔ REP: mean RTT in µs (p50 / p99)\n");
-console.log(table(lat, [
-  { title: C, peer: "zmq" },
-  { title: J, peer: "zmqjs-node" },
-  { title: "**edgemq ZMTP Deno**", peer: "edgemq-zmtp-deno" },
-  { title: "**edgemq ZMTP Bun**", peer: "edgemq-zmtp-bun" },
-  { title: "edgemq SP Deno", peer: "edgemq-deno" },
-  { title: "edgemq SP Bun", peer: "edgemq-bun" },
-], latCell));
+const sections: [string, Row[], Column[], (r: Row) => string][] = [
+  ["SP throughput PUSH → PULL: msgs/s (MB/s)", thr, [LIBZMQ, NNG, ZMQJS, ...SP, {
+    title: "edgemq Deno, await each send",
+    peer: "edgemq-deno-await1",
+  }, { title: "edgemq Bun, await each send", peer: "edgemq-bun-await1" }], thrCell],
+  ["SP latency REQ ↔ REP: mean RTT in µs (p50 / p99)", lat, [LIBZMQ, NNG, ZMQJS, ...SP], latCell],
+  ["ZMTP throughput PUSH → PULL: msgs/s (MB/s)", thr, [LIBZMQ, ZMQJS, ...ZMTP, ...SP_BESIDE, {
+    title: "ZMTP Deno, await each",
+    peer: "edgemq-zmtp-deno-await1",
+  }, { title: "ZMTP Bun, await each", peer: "edgemq-zmtp-bun-await1" }], thrCell],
+  ["ZMTP latency REQ ↔ REP: mean RTT in µs (p50 / p99)", lat, [
+    LIBZMQ,
+    ZMQJS,
+    ...ZMTP,
+    ...SP_BESIDE,
+  ], latCell],
+];
+console.log(
+  sections.map(([title, rows, columns, cell]) => `### ${title}\n\n${table(rows, columns, cell)}`)
+    .join("\n\n"),
+);

@@ -286,6 +286,8 @@ for (const scheme of ["inproc", "tcp"] as const) {
       } finally {
         await a.close();
       }
+      await b.disconnect(url); // the endpoint closes: its id is gone
+      await rejectsWith(b.sendTo(id, "after disconnect"), "EHOSTUNREACH");
       await rejectsWith(b.sendTo(id === 0xffffffff ? 1 : id + 1, "x"), "EHOSTUNREACH");
       await rejectsWith(b.send("no id"), "EINVAL");
       await rejectsWith(b.sendTo(0, "x"), "EINVAL");
