@@ -81,7 +81,8 @@ function testFiles(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) testFiles(join(dir, entry.name), out);
-    } else if (entry.isFile() && entry.name.endsWith("_test.ts")) {
+    } else if (entry.isFile() && /_(test|suite)\.ts$/.test(entry.name)) {
+      // *_suite.ts: a module that declares test cases for several test files
       out.push(join(dir, entry.name));
     }
   }
