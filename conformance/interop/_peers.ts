@@ -200,7 +200,7 @@ export class PeerProcess {
   async done(ms = 15000): Promise<void> {
     this.closeStdin();
     const { code } = await this.waitForExit(ms);
-    if (code !== 0) throw new Error(`peer failed (${code}): ${this.#report()}`);
+    if (code !== 0) throw new Error(`peer failed (${code}): ${this.report()}`);
   }
 
   /** The lines that are received messages, as the peer programs print them (hex frames, `|`). */
@@ -221,10 +221,10 @@ export class PeerProcess {
     const end = Date.now() + ms;
     while (!check(this)) {
       if (this.#exit !== undefined) {
-        throw new Error(`${what}: peer ended (${this.#exitText()}) without it; ${this.#report()}`);
+        throw new Error(`${what}: peer ended (${this.#exitText()}) without it; ${this.report()}`);
       }
       const left = end - Date.now();
-      if (left <= 0) throw new Error(`${what}: not seen within ${ms} ms; ${this.#report()}`);
+      if (left <= 0) throw new Error(`${what}: not seen within ${ms} ms; ${this.report()}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);
         function done(): void {
@@ -267,7 +267,8 @@ export class PeerProcess {
   }
 
   /** A one-line account of the process for failure messages. */
-  #report(): string {
+  /** The command and everything it printed so far, for an error message. */
+  report(): string {
     return `command: ${this.#describe}; stdout: ${JSON.stringify(this.stdout)}; stderr: ${
       JSON.stringify(this.stderr)
     }`;

@@ -74,7 +74,12 @@ export async function exchange<P extends PeerProcess>(
       if (x.connect !== false) await x.sock.connect(url);
     }
     await peer.line("READY");
-    await within(x.ms, body(peer, url), `exchange with ${x.what}`);
+    try {
+      await within(x.ms, body(peer, url), `exchange with ${x.what}`);
+    } catch (e) {
+      // what the peer printed tells whether it sent, received or stalled
+      throw new Error(`${e instanceof Error ? e.message : e}; ${peer.report()}`, { cause: e });
+    }
     if (!x.stop) await peer.done();
     return peer;
   } finally {
