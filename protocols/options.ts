@@ -50,6 +50,77 @@ export interface SocketOptions {
   readonly handshakeTimeout?: number;
 }
 
+/**
+ * Options of one endpoint (`listen`/`dial`, `bind`/`connect`): they override the socket's for that
+ * endpoint alone. Each family adds its own (SP `recvMaxSize`, ZeroMQ `maxMsgSize`), and each
+ * transport may take more.
+ */
+export interface EndpointOptions {
+  /** This dialer's `reconnectIvl`. */
+  readonly reconnectIvl?: number;
+  /** This dialer's `reconnectIvlMax`. */
+  readonly reconnectIvlMax?: number;
+  /** The handshake timeout of this endpoint's connections. */
+  readonly handshakeTimeout?: number;
+}
+
+/** An endpoint's options, resolved: the common ones, and the rest by who checks them. */
+export interface ResolvedEndpointOptions {
+  readonly reconnectIvl: number;
+  readonly reconnectIvlMax: number;
+  readonly handshakeTimeout: number;
+  /** The family's options (given only), for the family to check. */
+  readonly family: Readonly<Record<string, unknown>>;
+  /** The transport's options (given only), passed to it. */
+  readonly transport: Readonly<Record<string, unknown>>;
+}
+
+const ENDPOINT_OPTIONS = ["reconnectIvl", "reconnectIvlMax", "handshakeTimeout"] as const;
+
+/**
+ * Resolves an endpoint's options over the socket's: the common ones are checked here, the
+ * family's and the transport's names are sorted out for them, and any other name is `EINVAL`.
+ *
+ * @example
+ * ```ts
+ * import { resolveEndpointOptions, resolveSocketOptions } from "./options.ts";
+ * const socket = resolveSocketOptions({});
+ * const ep = resolveEndpointOptions({ reconnectIvl: 50 }, socket, ["recvMaxSize"], [], "dial");
+ * console.log(ep.reconnectIvl); // 50
+ * ```
+ */
+export function resolveEndpointOptions(
+  options: unknown,
+  socket: ResolvedSocketOptions,
+  familyNames: readonly string[],
+  transportNames: readonly string[],
+  where: string,
+): ResolvedEndpointOptions {
+  const out = {
+    reconnectIvl: socket.reconnectIvl,
+    reconnectIvlMax: socket.reconnectIvlMax,
+    handshakeTimeout: socket.handshakeTimeout,
+  };
+  const family: Record<string, unknown> = {};
+  const transport: Record<string, unknown> = {};
+  if (options === undefined) return { ...out, family, transport };
+  if (typeof options !== "object" || options === null) {
+    throw invalid(
+      `${where} options must be an object, got ${options === null ? "null" : typeof options}`,
+    );
+  }
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if ((ENDPOINT_OPTIONS as readonly string[]).includes(name)) {
+      const [min, max] = RANGES[name as keyof SocketOptions];
+      out[name as keyof typeof out] = checkInteger(name, value, min, max);
+    } else if (familyNames.includes(name)) family[name] = value;
+    else if (transportNames.includes(name)) transport[name] = value;
+    else throw invalid(`unknown ${where} option "${name}"`);
+  }
+  return { ...out, family, transport };
+}
+
 /** Every common option, resolved. */
 export type ResolvedSocketOptions = { readonly [K in keyof SocketOptions]-?: number };
 

@@ -9,14 +9,29 @@ import type { Pipe } from "./pipe.ts";
 import type { Monitor, SocketStats } from "./monitor.ts";
 import type { MqError } from "./errors.ts";
 
+/**
+ * One context of a socket, as its pattern sees it (NNG's `nng_ctx`): its own operations and its
+ * own protocol state (a REQ context's request, a REP context's backtrace). The socket's own
+ * `send`/`recv` use the default context, id 0.
+ */
+export interface PatternContext {
+  /** Unique within the socket; 0 is the default context. */
+  readonly id: number;
+  /** The pattern's state for this context. */
+  data: unknown;
+}
+
 /** What the socket core offers a pattern. */
 export interface PatternHost {
-  /** Retry waiting senders (a pipe became writable, state changed). */
-  wakeSend(): void;
-  /** Retry waiting receivers (a message became available, state changed). */
-  wakeRecv(): void;
-  /** Fails every waiting receiver with `err` (REQ: a new request cancels the old). */
-  failRecv(err: MqError): void;
+  /** Retry waiting senders (a pipe became writable, state changed); of one context, or of all. */
+  wakeSend(ctx?: PatternContext): void;
+  /** Retry waiting receivers (a message became available); of one context, or of all. */
+  wakeRecv(ctx?: PatternContext): void;
+  /**
+   * Fails the waiting receivers of `ctx` (default: the default context) with `err` (REQ: a new
+   * request cancels the old).
+   */
+  failRecv(err: MqError, ctx?: PatternContext): void;
   /** Starts a timer that the socket clears on close; returns a function that cancels it. */
   setTimer(ms: number, fn: () => void): () => void;
   /** Counters. */
@@ -34,6 +49,13 @@ export interface Pattern<M, P = unknown> {
    * with each connection), so only patterns that do not look at `peer` may ask for it. Read once.
    */
   readonly queueWhileConnecting?: boolean;
+  /**
+   * Optional: true if the pattern keeps its state per context, so that `context()` may open more
+   * than the default one. Read once.
+   */
+  readonly contexts?: boolean;
+  /** Optional: a context closed; drop its state (its waiting operations were failed already). */
+  closeContext?(ctx: PatternContext): void;
   /** Called once before anything else. */
   bind(host: PatternHost): void;
   /** A new peer; return a reason to refuse it (it is then closed). */
@@ -50,8 +72,11 @@ export interface Pattern<M, P = unknown> {
   readable(pipe: Pipe<M, P>): void;
   /** A pipe can take messages again. */
   writable(pipe: Pipe<M, P>): void;
-  /** Sends (or deliberately drops) the message: true; cannot now: false. May throw an `MqError`. */
-  trySend(msg: M): boolean;
-  /** The next message for the user, or undefined to wait. May throw an `MqError`. */
-  tryRecv(): M | undefined;
+  /**
+   * Sends (or deliberately drops) the message from `ctx`: true; cannot now: false. May throw an
+   * `MqError`.
+   */
+  trySend(msg: M, ctx: PatternContext): boolean;
+  /** The next message for `ctx`, or undefined to wait. May throw an `MqError`. */
+  tryRecv(ctx: PatternContext): M | undefined;
 }

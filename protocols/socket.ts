@@ -1,46 +1,28 @@
 /**
- * The socket core shared by every pattern of both wire families: endpoints
- * (listeners and reconnecting dialers), handshakes, pipes, waiting senders
- * and receivers with timeouts and abort signals, close with linger.
+ * The socket core shared by every pattern of both wire families: it owns the pipes, the
+ * contexts with their waiting senders and receivers, and close with linger. Endpoints
+ * (listeners, reconnecting dialers, handshakes) are in `_endpoints.ts`; the pattern decides where
+ * each message goes.
  *
  * @module
  */
-import { fromSystemError, invalid, MqError } from "./errors.ts";
+import { invalid, MqError } from "./errors.ts";
 import { Monitor, type SocketStats } from "./monitor.ts";
 import { type ResolvedSocketOptions } from "./options.ts";
-import type { Pattern, PatternHost } from "./pattern.ts";
+import type { Pattern, PatternContext, PatternHost } from "./pattern.ts";
 import { type MessageStream, Pipe, type PipeEvents } from "./pipe.ts";
 import { RelayStream } from "./_relay.ts";
-import type { Connection, Listener } from "../transports/transport.ts";
-import { type EndpointAddress, parseEndpoint } from "../transports/url.ts";
-import { tcpTransport } from "../transports/tcp.ts";
-import { ipcTransport } from "../transports/ipc.ts";
-import { inprocDial, inprocListen, inprocListening } from "../transports/inproc.ts";
+import { TimerSet } from "./_timers.ts";
+import { WaitQueue } from "./_waiters.ts";
+import {
+  type EndpointHost,
+  Endpoints,
+  type Family,
+  type Relay,
+  type SocketEndpoint,
+} from "./_endpoints.ts";
 
-/** A wire family (SP, ZMTP): how a byte connection becomes a message stream. */
-export interface Family<M, P> {
-  /** "sp" or "zmtp"; inproc peers must share it. */
-  readonly name: string;
-  /** What inproc peers learn about this socket. */
-  readonly local: P;
-  /** Runs the handshake; rejects with an `MqError` saying why it failed. */
-  handshake(
-    conn: Connection,
-    scheme: "tcp" | "ipc",
-  ): Promise<{ stream: MessageStream<M>; peer: P }>;
-  /** Why this peer may not talk to this socket, or undefined if it may. */
-  refuse(peer: P): string | undefined;
-}
-
-/** A listener or dialer of a socket. */
-export interface SocketEndpoint {
-  /** The endpoint's URL (for a listener on port 0, with the real port). */
-  readonly url: string;
-  /** A listener (`bind`, `listen`) or a dialer (`connect`, `dial`). */
-  readonly kind: "listen" | "dial";
-  /** Stops it: a listener stops accepting, a dialer stops reconnecting and drops its pipe. */
-  close(): Promise<void>;
-}
+export type { Family, SocketEndpoint } from "./_endpoints.ts";
 
 /** Per-call options of `send`. */
 export interface SendOptions {
@@ -54,45 +36,44 @@ export interface RecvOptions {
   readonly signal?: AbortSignal;
 }
 
-interface Waiter<T> {
-  value: T;
-  resolve(value: T): void;
-  reject(err: unknown): void;
-  cleanup(): void;
-}
-
 const RESOLVED: Promise<void> = Promise.resolve();
 
-/** A dialer's lasting pipe and the stream its connections are plugged into. */
-interface Relay<M, P> {
-  readonly stream: RelayStream<M>;
-  readonly pipe: Pipe<M, P>;
-  /** Settles when the current connection has gone. */
-  unplugged: Promise<void>;
+/** @internal One context: the pattern's view of it, and its waiting operations. */
+export class CoreContext<M> implements PatternContext {
+  readonly id: number;
+  data: unknown = undefined;
+  readonly senders: WaitQueue<M> = new WaitQueue<M>();
+  readonly receivers: WaitQueue<M | undefined> = new WaitQueue<M | undefined>();
+  closed = false;
+
+  constructor(id: number) {
+    this.id = id;
+  }
 }
 
 /** @internal The engine behind every public socket class. */
-export class SocketCore<M, P> implements PatternHost {
+export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<M, P> {
   readonly monitor: Monitor = new Monitor();
   readonly stats: SocketStats = { pipes: 0, txMsgs: 0, rxMsgs: 0, dropped: 0, protocolErrors: 0 };
   readonly options: ResolvedSocketOptions;
+  readonly timers: TimerSet = new TimerSet();
+  readonly label: string;
+  /** The context of the socket's own `send` and `recv`. */
+  readonly defaultContext: CoreContext<M> = new CoreContext<M>(0);
 
-  #family: Family<M, P>;
+  #family: Family<M, P, W>;
   #pattern: Pattern<M, P>;
-  #label: string;
-  #senders: Waiter<M>[] = [];
-  #receivers: Waiter<M | undefined>[] = [];
+  #endpoints: Endpoints<M, P, W>;
+  #contexts = new Set<CoreContext<M>>(); // opened with openContext(), not the default
+  #nextContextId = 1;
   #pipes = new Set<Pipe<M, P>>();
   #relays = new Set<Pipe<M, P>>(); // dialers' lasting pipes (Pattern.queueWhileConnecting)
-  #endpoints = new Set<SocketEndpoint>();
-  #handshaking = new Set<Connection>();
-  #timers = new Set<ReturnType<typeof setTimeout>>();
   #closing: Promise<void> | undefined;
   #stop = new AbortController();
   #pipeEvents: PipeEvents<M>;
 
   constructor(
-    family: Family<M, P>,
+    family: Family<M, P, W>,
     pattern: Pattern<M, P>,
     options: ResolvedSocketOptions,
     label: string,
@@ -100,7 +81,8 @@ export class SocketCore<M, P> implements PatternHost {
     this.#family = family;
     this.#pattern = pattern;
     this.options = options;
-    this.#label = label;
+    this.label = label;
+    this.#endpoints = new Endpoints(this, family);
     const admit = pattern.admit?.bind(pattern);
     this.#pipeEvents = {
       admit: admit === undefined ? () => true : (pipe, msg) => admit(pipe as Pipe<M, P>, msg),
@@ -116,207 +98,155 @@ export class SocketCore<M, P> implements PatternHost {
     return this.#closing !== undefined;
   }
 
+  /** Aborts when the socket starts closing. */
+  get stopping(): AbortSignal {
+    return this.#stop.signal;
+  }
+
   /** The open pipes. */
   get pipes(): ReadonlySet<Pipe<M, P>> {
     return this.#pipes;
   }
 
+  // ---- contexts ----------------------------------------------------------
+
+  /** Opens a context of its own (NNG's `nng_ctx_open`); `ENOTSUP` if the pattern has none. */
+  openContext(): CoreContext<M> {
+    if (this.#closing) throw this.#closedError();
+    if (this.#pattern.contexts !== true) {
+      throw new MqError("ENOTSUP", `${this.label} has no contexts`);
+    }
+    const ctx = new CoreContext<M>(this.#nextContextId++);
+    this.#contexts.add(ctx);
+    return ctx;
+  }
+
+  /** Closes a context: its waiting operations fail with `ECLOSED` and its state is dropped. */
+  closeContext(ctx: CoreContext<M>): void {
+    if (ctx.closed || ctx === this.defaultContext) return;
+    ctx.closed = true;
+    this.#contexts.delete(ctx);
+    const err = new MqError("ECLOSED", `the context of ${this.label} is closed`);
+    ctx.senders.failAll(err);
+    ctx.receivers.failAll(err);
+    this.#pattern.closeContext?.(ctx);
+  }
+
   // ---- send / recv -------------------------------------------------------
 
-  send(msg: M, options?: SendOptions): Promise<void> {
-    if (this.#closing) return Promise.reject(this.#closedError());
-    if (this.#senders.length === 0) {
+  send(msg: M, options?: SendOptions, ctx: CoreContext<M> = this.defaultContext): Promise<void> {
+    if (this.#closing || ctx.closed) return Promise.reject(this.#closedError(ctx));
+    if (ctx.senders.length === 0) {
       try {
-        if (this.#pattern.trySend(msg)) return RESOLVED;
+        if (this.#pattern.trySend(msg, ctx)) return RESOLVED;
       } catch (e) {
         return Promise.reject(e);
       }
     }
-    return this.#park(this.#senders, msg, options?.signal, this.options.sendTimeout, "send")
-      .then(() => {});
+    return ctx.senders.park(
+      msg,
+      options?.signal,
+      this.options.sendTimeout,
+      this.timers,
+      "send",
+      this.label,
+    ).then(() => {});
   }
 
-  recv(options?: RecvOptions): Promise<M> {
-    if (this.#closing) return Promise.reject(this.#closedError());
-    if (this.#receivers.length === 0) {
+  recv(options?: RecvOptions, ctx: CoreContext<M> = this.defaultContext): Promise<M> {
+    if (this.#closing || ctx.closed) return Promise.reject(this.#closedError(ctx));
+    if (ctx.receivers.length === 0) {
       try {
-        const msg = this.#pattern.tryRecv();
+        const msg = this.#pattern.tryRecv(ctx);
         if (msg !== undefined) return Promise.resolve(msg);
       } catch (e) {
         return Promise.reject(e);
       }
     }
-    return this.#park<M | undefined>(
-      this.#receivers,
+    return ctx.receivers.park(
       undefined,
       options?.signal,
       this.options.recvTimeout,
+      this.timers,
       "recv",
+      this.label,
     ) as Promise<M>;
   }
 
   /** Sends now if that needs no waiting; false if it would wait (or senders are waiting). */
-  trySend(msg: M): boolean {
-    if (this.#closing) throw this.#closedError();
-    return this.#senders.length === 0 && this.#pattern.trySend(msg);
+  trySend(msg: M, ctx: CoreContext<M> = this.defaultContext): boolean {
+    if (this.#closing || ctx.closed) throw this.#closedError(ctx);
+    return ctx.senders.length === 0 && this.#pattern.trySend(msg, ctx);
   }
 
   /** A message waiting now, or undefined (also while `recv` calls are waiting). */
-  tryRecv(): M | undefined {
-    if (this.#closing) throw this.#closedError();
-    return this.#receivers.length === 0 ? this.#pattern.tryRecv() : undefined;
+  tryRecv(ctx: CoreContext<M> = this.defaultContext): M | undefined {
+    if (this.#closing || ctx.closed) throw this.#closedError(ctx);
+    return ctx.receivers.length === 0 ? this.#pattern.tryRecv(ctx) : undefined;
   }
 
-  wakeSend(): void {
-    const senders = this.#senders;
-    while (senders.length > 0) {
-      const waiter = senders[0]!;
-      let sent: boolean;
-      try {
-        sent = this.#pattern.trySend(waiter.value);
-      } catch (e) {
-        senders.shift();
-        waiter.cleanup();
-        waiter.reject(e);
-        continue;
-      }
-      if (!sent) return;
-      senders.shift();
-      waiter.cleanup();
-      waiter.resolve(waiter.value);
-    }
+  wakeSend(ctx?: PatternContext): void {
+    if (ctx !== undefined) return this.#wakeSend(ctx as CoreContext<M>);
+    this.#wakeSend(this.defaultContext);
+    for (const c of this.#contexts) this.#wakeSend(c);
   }
 
-  wakeRecv(): void {
-    const receivers = this.#receivers;
-    while (receivers.length > 0) {
-      const waiter = receivers[0]!;
-      let msg: M | undefined;
-      try {
-        msg = this.#pattern.tryRecv();
-      } catch (e) {
-        receivers.shift();
-        waiter.cleanup();
-        waiter.reject(e);
-        continue;
-      }
-      if (msg === undefined) return;
-      receivers.shift();
-      waiter.cleanup();
-      waiter.resolve(msg);
-    }
+  wakeRecv(ctx?: PatternContext): void {
+    if (ctx !== undefined) return this.#wakeRecv(ctx as CoreContext<M>);
+    this.#wakeRecv(this.defaultContext);
+    for (const c of this.#contexts) this.#wakeRecv(c);
   }
 
-  failRecv(err: MqError): void {
-    for (const waiter of this.#receivers.splice(0)) {
-      waiter.cleanup();
-      waiter.reject(err);
-    }
+  failRecv(err: MqError, ctx: PatternContext = this.defaultContext): void {
+    (ctx as CoreContext<M>).receivers.failAll(err);
   }
 
   setTimer(ms: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, ms);
-    this.#timers.add(timer);
-    return () => {
-      clearTimeout(timer);
-      this.#timers.delete(timer);
-    };
+    return this.timers.set(ms, fn);
   }
 
-  #park<T>(
-    queue: Waiter<T>[],
-    value: T,
-    signal: AbortSignal | undefined,
-    timeout: number,
-    what: string,
-  ): Promise<T> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => {
-      let cancelTimer: (() => void) | undefined;
-      const fail = (err: unknown): void => {
-        const i = queue.indexOf(waiter);
-        if (i >= 0) queue.splice(i, 1);
-        waiter.cleanup();
-        reject(err);
-      };
-      const onAbort = (): void => fail(signal!.reason);
-      const waiter: Waiter<T> = {
-        value,
-        resolve,
-        reject,
-        cleanup: () => {
-          cancelTimer?.();
-          signal?.removeEventListener("abort", onAbort);
-        },
-      };
-      if (timeout >= 0) {
-        cancelTimer = this.setTimer(
-          timeout,
-          () =>
-            fail(
-              new MqError("ETIMEDOUT", `${what} timed out after ${timeout} ms on ${this.#label}`),
-            ),
-        );
+  #wakeSend(ctx: CoreContext<M>): void {
+    const senders = ctx.senders;
+    let waiter;
+    while ((waiter = senders.first) !== undefined) {
+      let sent: boolean;
+      try {
+        sent = this.#pattern.trySend(waiter.value, ctx);
+      } catch (e) {
+        senders.take().reject(e);
+        continue;
       }
-      signal?.addEventListener("abort", onAbort, { once: true });
-      queue.push(waiter);
-    });
+      if (!sent) return;
+      senders.take().resolve(waiter.value);
+    }
+  }
+
+  #wakeRecv(ctx: CoreContext<M>): void {
+    const receivers = ctx.receivers;
+    while (receivers.first !== undefined) {
+      let msg: M | undefined;
+      try {
+        msg = this.#pattern.tryRecv(ctx);
+      } catch (e) {
+        receivers.take().reject(e);
+        continue;
+      }
+      if (msg === undefined) return;
+      receivers.take().resolve(msg);
+    }
   }
 
   // ---- endpoints ---------------------------------------------------------
 
-  async listen(url: string): Promise<SocketEndpoint> {
-    const ep = this.#endpointFor(url, "listen");
-    let bound = ep.url; // the real URL (port 0 resolved) once listening
-    let listener: Listener;
-    switch (ep.scheme) {
-      case "inproc":
-        listener = this.#listenInproc(ep.name, ep.url);
-        break;
-      case "tcp":
-        listener = await tcpTransport().listen(ep, (c) => this.#accepted(c, bound, "tcp"));
-        break;
-      case "ipc":
-        listener = await ipcTransport().listen(ep, (c) => this.#accepted(c, bound, "ipc"));
-        break;
-    }
-    bound = listener.url;
-    if (this.#closing) {
-      await listener.close();
-      throw this.#closedError();
-    }
-    const endpoint: SocketEndpoint = {
-      url: listener.url,
-      kind: "listen",
-      close: async () => {
-        if (!this.#endpoints.delete(endpoint)) return;
-        await listener.close();
-      },
-    };
-    this.#endpoints.add(endpoint);
-    this.monitor.emit({ type: "listening", url: listener.url });
-    return endpoint;
+  /** Binds `url`; `options` apply to this endpoint alone. */
+  listen(url: string, options?: unknown): Promise<SocketEndpoint> {
+    return this.#endpoints.listen(url, options);
   }
 
-  dial(url: string): Promise<SocketEndpoint> {
+  /** Starts dialing `url`; `options` apply to this endpoint alone. */
+  dial(url: string, options?: unknown): Promise<SocketEndpoint> {
     try {
-      const ep = this.#endpointFor(url, "dial");
-      const stop = new AbortController();
-      const done = this.#dialLoop(ep, stop.signal);
-      const endpoint: SocketEndpoint = {
-        url: ep.url,
-        kind: "dial",
-        close: async () => {
-          this.#endpoints.delete(endpoint);
-          stop.abort();
-          await done;
-        },
-      };
-      this.#endpoints.add(endpoint);
-      return Promise.resolve(endpoint);
+      return Promise.resolve(this.#endpoints.dial(url, options));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -326,95 +256,13 @@ export class SocketCore<M, P> implements PatternHost {
    * Closes this socket's listeners (or dialers) of `url`; rejects with `ENOENT` if it has none.
    * A dialer matches the URL it was given, a listener the one it reported (the real port).
    */
-  async closeEndpoints(url: string, kind: "listen" | "dial"): Promise<void> {
-    const matching = [...this.#endpoints].filter((e) => e.kind === kind && e.url === url);
-    if (matching.length === 0) {
-      const what = kind === "listen" ? "bound to" : "connected to";
-      throw new MqError("ENOENT", `${this.#label} is not ${what} ${url}`);
-    }
-    await Promise.all(matching.map((e) => e.close()));
+  closeEndpoints(url: string, kind: "listen" | "dial"): Promise<void> {
+    return this.#endpoints.closeAll(url, kind);
   }
 
-  #endpointFor(url: string, mode: "dial" | "listen"): EndpointAddress {
-    if (this.#closing) throw this.#closedError();
-    return parseEndpoint(url, mode);
-  }
+  // ---- pipes -------------------------------------------------------------
 
-  #listenInproc(name: string, url: string): Listener {
-    const stop = inprocListen(name, {
-      family: this.#family.name,
-      local: this.#family.local,
-      refuse: (peer) => {
-        const refusal = this.#family.refuse(peer as P);
-        if (refusal !== undefined) {
-          this.stats.protocolErrors++;
-          this.monitor.emit({ type: "handshake-failed", url, remote: url, reason: refusal });
-        }
-        return refusal;
-      },
-      accept: (stream, peer) =>
-        this.#attach(stream as MessageStream<M>, peer as P, url, "accepted"),
-    });
-    return { url, close: () => Promise.resolve(stop()) };
-  }
-
-  #accepted(conn: Connection, url: string, scheme: "tcp" | "ipc"): void {
-    if (this.#closing) {
-      conn.close();
-      return;
-    }
-    this.#handshake(conn, url, scheme, "accepted");
-  }
-
-  /** Runs the handshake on a new connection; resolves with the pipe, or undefined if it failed. */
-  async #handshake(
-    conn: Connection,
-    url: string,
-    scheme: "tcp" | "ipc",
-    side: "accepted" | "connected",
-    relay?: Relay<M, P>,
-  ): Promise<Pipe<M, P> | undefined> {
-    this.#handshaking.add(conn);
-    let timedOut = false;
-    const cancel = this.setTimer(this.options.handshakeTimeout, () => {
-      timedOut = true;
-      conn.close();
-    });
-    try {
-      const { stream, peer } = await this.#family.handshake(conn, scheme);
-      const refusal = this.#family.refuse(peer);
-      if (refusal !== undefined) {
-        stream.close();
-        throw new MqError("EPROTO", refusal);
-      }
-      if (this.#closing) {
-        stream.close();
-        return undefined;
-      }
-      return this.#attach(stream, peer, url, side, relay);
-    } catch (e) {
-      if (this.#closing) { // our own close interrupted it: not the peer's fault
-        conn.close();
-        await conn.closed;
-        return undefined;
-      }
-      const reason = timedOut
-        ? `handshake timed out after ${this.options.handshakeTimeout} ms`
-        : e instanceof MqError
-        ? e.message
-        : `handshake failed: ${String(e)}`;
-      this.stats.protocolErrors++;
-      this.monitor.emit({ type: "handshake-failed", url, remote: conn.remote, reason });
-      conn.close();
-      await conn.closed;
-      return undefined;
-    } finally {
-      cancel();
-      this.#handshaking.delete(conn);
-    }
-  }
-
-  #attach(
+  attach(
     stream: MessageStream<M>,
     peer: P,
     url: string,
@@ -466,7 +314,7 @@ export class SocketCore<M, P> implements PatternHost {
   }
 
   /** A dialer's lasting pipe, or undefined if the pattern does not want one (or refused it). */
-  #relayFor(url: string): Relay<M, P> | undefined {
+  relayFor(url: string): Relay<M, P> | undefined {
     if (this.#pattern.queueWhileConnecting !== true || this.#closing) return undefined;
     const stream = new RelayStream<M>(url);
     const events: PipeEvents<M> = {
@@ -504,100 +352,6 @@ export class SocketCore<M, P> implements PatternHost {
     return pipe;
   }
 
-  async #dialLoop(ep: EndpointAddress, signal: AbortSignal): Promise<void> {
-    const { reconnectIvl, reconnectIvlMax } = this.options;
-    let delay = reconnectIvl;
-    const relay = this.#relayFor(ep.url);
-    const stopped = (): boolean =>
-      signal.aborted || this.#stop.signal.aborted || relay?.pipe.isClosed === true;
-    while (!stopped()) {
-      const pipe = await this.#connectOnce(ep, signal, relay);
-      if (stopped()) {
-        pipe?.close();
-        break;
-      }
-      if (pipe !== undefined) {
-        delay = reconnectIvl;
-        await this.#whileOpen(pipe, signal, relay);
-        if (stopped()) break;
-      }
-      this.monitor.emit({ type: "reconnect", url: ep.url, delay });
-      await this.#sleep(delay, signal, ep);
-      if (pipe === undefined && reconnectIvlMax > 0) delay = Math.min(delay * 2, reconnectIvlMax);
-    }
-    if (relay !== undefined) {
-      relay.pipe.close();
-      await relay.pipe.closedPromise;
-    }
-  }
-
-  async #connectOnce(
-    ep: EndpointAddress,
-    signal: AbortSignal,
-    relay: Relay<M, P> | undefined,
-  ): Promise<Pipe<M, P> | undefined> {
-    try {
-      switch (ep.scheme) {
-        case "inproc": {
-          const { stream, peer } = inprocDial<M>(
-            ep.name,
-            this.#family.name,
-            this.#family.local,
-            (p) => this.#family.refuse(p as P),
-          );
-          return this.#attach(stream, peer as P, ep.url, "connected", relay);
-        }
-        case "tcp":
-        case "ipc": {
-          const transport = ep.scheme === "tcp" ? tcpTransport() : ipcTransport();
-          const conn = await transport.dial(ep as never);
-          if (signal.aborted || this.#closing) {
-            conn.close();
-            await conn.closed;
-            return undefined;
-          }
-          return await this.#handshake(conn, ep.url, ep.scheme, "connected", relay);
-        }
-      }
-    } catch (e) {
-      const err = fromSystemError(e, `dial ${ep.url}`);
-      this.monitor.emit({ type: "connect-failed", url: ep.url, reason: err.message });
-      return undefined;
-    }
-  }
-
-  /**
-   * Resolves when the pipe closed (a lasting pipe: when its connection did), or closes it when
-   * the dialer stops.
-   */
-  async #whileOpen(pipe: Pipe<M, P>, signal: AbortSignal, relay?: Relay<M, P>): Promise<void> {
-    const onAbort = (): void => pipe.close();
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.#stop.signal.addEventListener("abort", onAbort, { once: true });
-    await (relay !== undefined ? relay.unplugged : pipe.closedPromise);
-    signal.removeEventListener("abort", onAbort);
-    this.#stop.signal.removeEventListener("abort", onAbort);
-  }
-
-  /** Waits `ms` (with ±25 % jitter), ending early when stopped or when an inproc listener appears. */
-  #sleep(ms: number, signal: AbortSignal, ep: EndpointAddress): Promise<void> {
-    const wait = Math.max(1, Math.round(ms * (0.75 + Math.random() * 0.5)));
-    return new Promise<void>((resolve) => {
-      const local = new AbortController();
-      const done = (): void => {
-        cancel();
-        signal.removeEventListener("abort", done);
-        this.#stop.signal.removeEventListener("abort", done);
-        local.abort();
-        resolve();
-      };
-      const cancel = this.setTimer(wait, done);
-      signal.addEventListener("abort", done, { once: true });
-      this.#stop.signal.addEventListener("abort", done, { once: true });
-      if (ep.scheme === "inproc") inprocListening(ep.name, local.signal).then(done);
-    });
-  }
-
   // ---- close -------------------------------------------------------------
 
   close(options: { linger?: number } = {}): Promise<void> {
@@ -610,21 +364,19 @@ export class SocketCore<M, P> implements PatternHost {
 
   async #shutdown(linger: number): Promise<void> {
     const closed = this.#closedError();
-    for (const w of this.#senders.splice(0)) (w.cleanup(), w.reject(closed));
-    for (const w of this.#receivers.splice(0)) (w.cleanup(), w.reject(closed));
+    for (const ctx of [this.defaultContext, ...this.#contexts]) {
+      ctx.senders.failAll(closed);
+      ctx.receivers.failAll(closed);
+    }
     // linger while every pipe is still up, then stop endpoints and pipes
     if (linger > 0) await this.#lingerFlush(linger);
-    const endpoints = [...this.#endpoints]; // each close() removes itself
     this.#stop.abort();
-    // connections mid-handshake go first: a dialer's close waits for its handshake
-    for (const conn of this.#handshaking) conn.close();
-    await Promise.all(endpoints.map((e) => e.close().catch(() => {})));
+    await this.#endpoints.close();
     const pipes = [...this.#pipes, ...this.#relays];
     for (const pipe of pipes) pipe.close();
     await Promise.all(pipes.map((p) => p.closedPromise));
-    await Promise.all([...this.#handshaking].map((c) => c.closed));
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    await this.#endpoints.settled();
+    this.timers.clear();
     this.monitor.emit({ type: "closed" });
   }
 
@@ -633,12 +385,13 @@ export class SocketCore<M, P> implements PatternHost {
     const end = Date.now() + ms;
     const pending = (): boolean =>
       [...this.#pipes, ...this.#relays].some((p) => !p.isClosed && p.buffered > 0);
-    while (pending() && Date.now() < end) {
-      await new Promise<void>((resolve) => this.setTimer(2, resolve));
-    }
+    while (pending() && Date.now() < end) await this.timers.sleep(2);
   }
 
-  #closedError(): MqError {
-    return new MqError("ECLOSED", `${this.#label} is closed`);
+  #closedError(ctx?: CoreContext<M>): MqError {
+    if (ctx?.closed === true && !this.#closing) {
+      return new MqError("ECLOSED", `the context of ${this.label} is closed`);
+    }
+    return new MqError("ECLOSED", `${this.label} is closed`);
   }
 }

@@ -8,18 +8,11 @@
  */
 import { MqError } from "../protocols/errors.ts";
 import type { MessageStream } from "../protocols/pipe.ts";
+import type { Endpoint, LocalAcceptor, LocalTransport } from "./registry.ts";
+import { parseInproc } from "./url.ts";
 
 /** What a listening socket offers to dialers. */
-export interface InprocAcceptor {
-  /** Which wire family the socket speaks ("sp", "zmtp"); only equals may meet. */
-  readonly family: string;
-  /** The listener's identity, given to dialers as their peer. */
-  readonly local: unknown;
-  /** Why the listener refuses a dialer with this identity, or undefined if it accepts. */
-  refuse(peer: unknown): string | undefined;
-  /** Takes the listener's end of a new channel with the dialer's identity. */
-  accept(stream: MessageStream<unknown>, peer: unknown): void;
-}
+export type InprocAcceptor = LocalAcceptor;
 
 const listeners = new Map<string, InprocAcceptor>();
 const waiting = new Map<string, Set<() => void>>();
@@ -106,6 +99,24 @@ export function inprocListening(name: string, signal: AbortSignal): Promise<void
     signal.addEventListener("abort", done, { once: true });
   });
 }
+
+/** An inproc endpoint: the name after "inproc://". */
+interface InprocEndpoint extends Endpoint {
+  readonly name: string;
+}
+
+/** The inproc transport as registered under "inproc". */
+export const inproc: LocalTransport<InprocEndpoint> = {
+  scheme: "inproc",
+  kind: "local",
+  parse: (rest, url) => parseInproc(rest, url),
+  listen(ep, acceptor) {
+    const stop = inprocListen(ep.name, acceptor);
+    return { url: ep.url, close: () => Promise.resolve(stop()) };
+  },
+  dial: (ep, dialer) => inprocDial(ep.name, dialer.family, dialer.local, dialer.refuse),
+  listening: (ep, signal) => inprocListening(ep.name, signal),
+};
 
 /** One end of an in-memory channel. Delivery happens on microtasks, never inside `write`. */
 class InprocEnd<M> implements MessageStream<M> {

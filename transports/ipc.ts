@@ -9,7 +9,8 @@
 import { fromSystemError, MqError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend, type SocketBackend } from "./_backend.ts";
 import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
-import type { EndpointAddress } from "./url.ts";
+import type { ConnectionTransport } from "./registry.ts";
+import { type EndpointAddress, parseIpc } from "./url.ts";
 
 type IpcEndpoint = Extract<EndpointAddress, { scheme: "ipc" }>;
 
@@ -75,3 +76,18 @@ async function clearStale(backend: SocketBackend, ep: IpcEndpoint): Promise<void
   await probe.closed;
   throw new MqError("EADDRINUSE", `listen ${ep.url}: another process is listening on this path`);
 }
+
+let onThisRuntime: Transport<IpcEndpoint> | undefined;
+
+/**
+ * The ipc transport as registered under "ipc": a byte stream whose SP messages carry a one-byte
+ * message type (sp-ipc-mapping-01).
+ */
+export const ipc: ConnectionTransport<IpcEndpoint> = {
+  scheme: "ipc",
+  kind: "connection",
+  traits: { framing: "stream", spMessageType: true },
+  parse: (rest, url) => parseIpc(rest, url),
+  dial: (ep) => (onThisRuntime ??= ipcTransport()).dial(ep),
+  listen: (ep, accept) => (onThisRuntime ??= ipcTransport()).listen(ep, accept),
+};

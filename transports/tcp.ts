@@ -7,7 +7,8 @@
 import { fromSystemError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend } from "./_backend.ts";
 import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
-import { type EndpointAddress, tcpUrl } from "./url.ts";
+import type { ConnectionTransport } from "./registry.ts";
+import { type EndpointAddress, parseTcp, tcpUrl } from "./url.ts";
 
 type TcpEndpoint = Extract<EndpointAddress, { scheme: "tcp" }>;
 
@@ -50,3 +51,15 @@ export function tcpTransport(backendName?: BackendName): Transport<TcpEndpoint> 
     },
   };
 }
+
+let onThisRuntime: Transport<TcpEndpoint> | undefined;
+
+/** The tcp transport as registered under "tcp" (the running runtime's backend). */
+export const tcp: ConnectionTransport<TcpEndpoint> = {
+  scheme: "tcp",
+  kind: "connection",
+  traits: { framing: "stream" },
+  parse: parseTcp,
+  dial: (ep) => (onThisRuntime ??= tcpTransport()).dial(ep),
+  listen: (ep, accept) => (onThisRuntime ??= tcpTransport()).listen(ep, accept),
+};

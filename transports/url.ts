@@ -7,6 +7,7 @@
  * @module
  */
 import { invalid } from "../protocols/errors.ts";
+import { resolveEndpoint } from "./registry.ts";
 
 /** A parsed endpoint. */
 export type EndpointAddress =
@@ -21,11 +22,12 @@ export type EndpointAddress =
   | { readonly scheme: "ipc"; readonly path: string; readonly url: string }
   | { readonly scheme: "inproc"; readonly name: string; readonly url: string };
 
-/** The schemes edgemq can use today. */
+/** The schemes built in; others can be added with `registerTransport`. */
 export const SCHEMES = ["tcp", "ipc", "inproc"] as const;
 
 /**
- * Parses an endpoint URL, throwing an `EINVAL` `MqError` that names what is wrong.
+ * Parses an endpoint URL of a built-in scheme with its registered transport, throwing an `EINVAL`
+ * `MqError` that names what is wrong.
  *
  * @example Parse a tcp endpoint
  * ```ts
@@ -35,28 +37,32 @@ export const SCHEMES = ["tcp", "ipc", "inproc"] as const;
  * ```
  */
 export function parseEndpoint(url: string, mode: "dial" | "listen"): EndpointAddress {
-  if (typeof url !== "string") throw invalid(`endpoint URL must be a string, got ${typeof url}`);
-  const at = url.indexOf("://");
-  if (at <= 0) {
-    throw invalid(`endpoint URL "${url}" has no scheme (expected e.g. "tcp://host:port")`);
-  }
-  const scheme = url.slice(0, at);
-  const rest = url.slice(at + 3);
-  switch (scheme) {
-    case "tcp":
-      return { scheme, ...parseHostPort(url, rest, mode), url };
-    case "ipc":
-      if (rest === "") throw invalid(`ipc URL "${url}" has no path`);
-      if (rest.includes("\0")) throw invalid(`ipc URL "${url}" contains a NUL byte`);
-      return { scheme, path: rest, url };
-    case "inproc":
-      if (rest === "") throw invalid(`inproc URL "${url}" has no name`);
-      return { scheme, name: rest, url };
-    default:
-      throw invalid(
-        `endpoint URL "${url}" has unsupported scheme "${scheme}" (use ${SCHEMES.join(", ")})`,
-      );
-  }
+  return resolveEndpoint(url, mode).endpoint as EndpointAddress;
+}
+
+/** Parses what follows "tcp://"; throws `EINVAL`. */
+export function parseTcp(
+  rest: string,
+  url: string,
+  mode: "dial" | "listen",
+): Extract<EndpointAddress, { scheme: "tcp" }> {
+  return { scheme: "tcp", ...parseHostPort(url, rest, mode), url };
+}
+
+/** Parses what follows "ipc://"; throws `EINVAL`. */
+export function parseIpc(rest: string, url: string): Extract<EndpointAddress, { scheme: "ipc" }> {
+  if (rest === "") throw invalid(`ipc URL "${url}" has no path`);
+  if (rest.includes("\0")) throw invalid(`ipc URL "${url}" contains a NUL byte`);
+  return { scheme: "ipc", path: rest, url };
+}
+
+/** Parses what follows "inproc://"; throws `EINVAL`. */
+export function parseInproc(
+  rest: string,
+  url: string,
+): Extract<EndpointAddress, { scheme: "inproc" }> {
+  if (rest === "") throw invalid(`inproc URL "${url}" has no name`);
+  return { scheme: "inproc", name: rest, url };
 }
 
 function parseHostPort(

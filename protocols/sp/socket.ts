@@ -5,11 +5,17 @@
  *
  * @module
  */
-import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
+import {
+  checkInteger,
+  type EndpointOptions,
+  resolveSocketOptions,
+  type SocketOptions,
+} from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern } from "../pattern.ts";
 import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
 import { SocketBase } from "../socket_base.ts";
+import type { TransportEndpointOptions } from "../../transports/registry.ts";
 import { exchangeHeaders, type SpMessage, SpStream } from "./wire.ts";
 
 /** What an SP peer announced in its header. */
@@ -27,6 +33,15 @@ export interface SpSocketOptions extends SocketOptions {
    * NNG 1.x has no limit, NNG 2 1 GiB.)
    * @default {1048576}
    */
+  readonly recvMaxSize?: number;
+}
+
+/**
+ * Options of one SP endpoint (`listen(url, options)`, `dial(url, options)`): they override the
+ * socket's for that endpoint alone.
+ */
+export interface SpEndpointOptions extends EndpointOptions, TransportEndpointOptions {
+  /** This endpoint's `recvMaxSize`. */
   readonly recvMaxSize?: number;
 }
 
@@ -66,13 +81,24 @@ export function toBytes(msg: Uint8Array | string): Uint8Array {
   throw new MqError("EINVAL", `a message must be a Uint8Array or a string, got ${typeof msg}`);
 }
 
-function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, SpPeer> {
+const MAX_SIZE = 2 ** 31 - 1;
+
+function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, SpPeer, number> {
   return {
     name: "sp",
     local: { protocol: protocol.id },
-    async handshake(conn, scheme) {
+    endpointOptions: ["recvMaxSize"],
+    wireOptions: (o) =>
+      o.recvMaxSize === undefined
+        ? recvMaxSize
+        : checkInteger("recvMaxSize", o.recvMaxSize, 0, MAX_SIZE),
+    async handshake(conn, traits, maxSize) {
+      if (traits.framing !== "stream") {
+        throw new MqError("ENOTSUP", "SP over a message-framed transport is not supported yet");
+      }
       const { peerId, rest } = await exchangeHeaders(conn, protocol.id);
-      const stream = new SpStream(conn, { ipc: scheme === "ipc", maxSize: recvMaxSize }, rest);
+      const ipc = traits.spMessageType === true;
+      const stream = new SpStream(conn, { ipc, maxSize }, rest);
       return { stream, peer: { protocol: peerId } };
     },
     refuse(peer) {
@@ -100,7 +126,7 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, 
  * ```
  */
 export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
-  #core: SocketCore<SpMessage, SpPeer>;
+  #core: SocketCore<SpMessage, SpPeer, number>;
 
   /**
    * @param protocol the wire identity
@@ -119,7 +145,7 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
       "recvMaxSize",
       options.recvMaxSize ?? 1024 * 1024,
       0,
-      2 ** 31 - 1,
+      MAX_SIZE,
     );
     const core = new SocketCore(
       spFamily(protocol, recvMaxSize),
@@ -133,18 +159,20 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
 
   /**
    * Binds an address and accepts peers on it (`tcp://host:port`, `tcp://*:0`,
-   * `ipc:///path`, `inproc://name`). Rejects with `EADDRINUSE`, `EINVAL`, ...
+   * `ipc:///path`, `inproc://name`, or a registered transport's URL). `options` apply to this
+   * endpoint alone. Rejects with `EADDRINUSE`, `EINVAL`, ...
    */
-  listen(url: string): Promise<SocketEndpoint> {
-    return this.#core.listen(url);
+  listen(url: string, options?: SpEndpointOptions): Promise<SocketEndpoint> {
+    return this.#core.listen(url, options);
   }
 
   /**
    * Connects to an address, now or whenever it starts listening, and again
    * after every disconnect (`reconnectIvl`, `reconnectIvlMax`). Resolves once
-   * dialing has started; a bad URL rejects with `EINVAL`.
+   * dialing has started; a bad URL or option rejects with `EINVAL`. `options` apply to this
+   * endpoint alone (for example its own `reconnectIvl`).
    */
-  dial(url: string): Promise<SocketEndpoint> {
-    return this.#core.dial(url);
+  dial(url: string, options?: SpEndpointOptions): Promise<SocketEndpoint> {
+    return this.#core.dial(url, options);
   }
 }

@@ -5,8 +5,13 @@
  *
  * @module
  */
-import { checkInteger, resolveSocketOptions, type SocketOptions } from "../options.ts";
-import { invalid, type MqError } from "../errors.ts";
+import {
+  checkInteger,
+  type EndpointOptions,
+  resolveSocketOptions,
+  type SocketOptions,
+} from "../options.ts";
+import { invalid, MqError } from "../errors.ts";
 import type { Pattern } from "../pattern.ts";
 import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
 import { SocketBase } from "../socket_base.ts";
@@ -18,6 +23,7 @@ import {
   type ZmtpPeer,
 } from "./engine.ts";
 import type { SocketTypeName } from "./socket_types.ts";
+import type { TransportEndpointOptions } from "../../transports/registry.ts";
 
 export type { ZmtpPeer, ZmtpVersion } from "./engine.ts";
 
@@ -65,6 +71,15 @@ export interface ZmqSocketOptions extends SocketOptions {
   readonly heartbeatTimeout?: number;
 }
 
+/**
+ * Options of one ZeroMQ endpoint (`bind(url, options)`, `connect(url, options)`): they override
+ * the socket's for that endpoint alone.
+ */
+export interface ZmqEndpointOptions extends EndpointOptions, TransportEndpointOptions {
+  /** This endpoint's `maxMsgSize`. */
+  readonly maxMsgSize?: number;
+}
+
 const HEARTBEAT_OPTIONS = ["heartbeatIvl", "heartbeatTtl", "heartbeatTimeout"] as const;
 const MAX_MS = 2 ** 31 - 1;
 const MAX_TTL_MS = 6553599; // 65535 tenths of a second, and the 99 ms below the next one
@@ -94,7 +109,7 @@ function checkRoutingId(value: Uint8Array | string | undefined): Uint8Array | un
   return bytes;
 }
 
-function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer> {
+function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer, EngineOptions> {
   return {
     name: "zmtp",
     local: {
@@ -104,7 +119,21 @@ function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer> {
       version: "3.1",
       metadata: new Map(),
     },
-    handshake: (conn) => zmtpHandshake(conn, engine),
+    endpointOptions: ["maxMsgSize"],
+    wireOptions: (o) =>
+      o.maxMsgSize === undefined
+        ? engine
+        : { ...engine, maxMsgSize: checkInteger("maxMsgSize", o.maxMsgSize, -1, MAX_MS) },
+    handshake(conn, traits, options) {
+      if (traits.framing !== "stream") {
+        const err = new MqError(
+          "ENOTSUP",
+          "ZMTP over a message-framed transport is not supported yet",
+        );
+        return Promise.reject(err);
+      }
+      return zmtpHandshake(conn, options);
+    },
     refuse: (peer) => refusePeerType(engine.socketType, peer.socketType),
   };
 }
@@ -149,7 +178,7 @@ function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): E
  * ```
  */
 export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
-  #core: SocketCore<Frames, ZmtpPeer>;
+  #core: SocketCore<Frames, ZmtpPeer, EngineOptions>;
 
   /**
    * @param socketType the wire identity
@@ -190,19 +219,21 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
 
   /**
    * Binds an address and accepts peers on it (`tcp://host:port`, `tcp://127.0.0.1:0`,
-   * `ipc:///path`, `inproc://name`). Rejects with `EADDRINUSE`, `EINVAL`, ...
+   * `ipc:///path`, `inproc://name`, or a registered transport's URL). `options` apply to this
+   * endpoint alone. Rejects with `EADDRINUSE`, `EINVAL`, ...
    */
-  bind(url: string): Promise<SocketEndpoint> {
-    return this.#core.listen(url);
+  bind(url: string, options?: ZmqEndpointOptions): Promise<SocketEndpoint> {
+    return this.#core.listen(url, options);
   }
 
   /**
    * Connects to an address, now or whenever it starts listening, and again after every
    * disconnect (`reconnectIvl`, `reconnectIvlMax`). Resolves once connecting has started; a bad
-   * URL rejects with `EINVAL`.
+   * URL or option rejects with `EINVAL`. `options` apply to this endpoint alone (for example its
+   * own `reconnectIvl`).
    */
-  connect(url: string): Promise<SocketEndpoint> {
-    return this.#core.dial(url);
+  connect(url: string, options?: ZmqEndpointOptions): Promise<SocketEndpoint> {
+    return this.#core.dial(url, options);
   }
 
   /**
