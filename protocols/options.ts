@@ -163,6 +163,23 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
   return value;
 }
 
+/**
+ * Checks that an option is a boolean (undefined reads as false), throwing `EINVAL` naming it.
+ *
+ * @example
+ * ```ts
+ * import { checkBoolean } from "./options.ts";
+ * console.log(checkBoolean("raw", undefined)); // false
+ * ```
+ */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") {
+    throw invalid(`option ${name} must be a boolean, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** Resolves the common options, rejecting unknown names not in `extra` and bad values. */
 export function resolveSocketOptions(
   options: object,

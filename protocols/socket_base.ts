@@ -8,6 +8,7 @@
 import { MqError } from "./errors.ts";
 import type { Monitor, SocketStats } from "./monitor.ts";
 import type { RecvOptions, SendOptions, SocketCore } from "./socket.ts";
+import { Context } from "./context.ts";
 
 /**
  * What every edgemq socket can do. `M` is a received message (SP: bytes;
@@ -88,6 +89,14 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
    */
   tryRecv(): M | undefined {
     return this.#core.tryRecv();
+  }
+
+  /**
+   * Opens a context of this socket (for the classes that offer `context()`); throws `ENOTSUP` if
+   * the pattern has none, `ECLOSED` once the socket is closed.
+   */
+  protected openContext(): Context<M, In> {
+    return new Context(this.#core, this.#core.openContext(), this.#encode);
   }
 
   /** Closes the socket: waits up to `linger` ms for queued messages to leave, then drops every peer. */

@@ -13,9 +13,10 @@
 import { FairQueue } from "../_fq.ts";
 import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
-import type { Pattern, PatternHost } from "../pattern.ts";
+import type { Pattern, PatternContext, PatternHost } from "../pattern.ts";
+import type { Context } from "../context.ts";
 import type { Pipe } from "../pipe.ts";
-import { backtraceLength, splitHeader } from "./_backtrace.ts";
+import { backtraceLength, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
 import type { SpMessage } from "./wire.ts";
 import { REP, REQ } from "./req.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
@@ -31,75 +32,121 @@ export interface RepOptions extends SpSocketOptions {
 
 type SpPipe = Pipe<SpMessage, SpPeer>;
 
-class RepPattern implements Pattern<SpMessage, SpPeer> {
-  #host!: PatternHost;
-  #fq = new FairQueue<SpMessage>();
-  #maxTtl: number;
-  #asker: { pipe: SpPipe; backtrace: Uint8Array } | undefined;
+/**
+ * Raw REP: fair-queues requests from REQ peers, each handed over as the id of its pipe, then its
+ * backtrace and body; sends each message to the pipe its first word names. Requests without a
+ * request id close their pipe; requests with more than `maxTtl` hops are dropped (NNG).
+ */
+export class RawRepPattern implements Pattern<SpMessage, SpPeer> {
+  protected host!: PatternHost;
+  protected readonly fq: FairQueue<SpMessage> = new FairQueue<SpMessage>();
+  protected readonly maxTtl: number;
+  readonly #pipes = new Map<number, SpPipe>();
 
   constructor(maxTtl: number) {
-    this.#maxTtl = maxTtl;
+    this.maxTtl = maxTtl;
   }
 
   bind(host: PatternHost): void {
-    this.#host = host;
+    this.host = host;
   }
 
   attach(pipe: SpPipe): undefined {
-    this.#fq.attach(pipe);
+    this.fq.attach(pipe);
+    this.#pipes.set(pipe.id, pipe);
   }
 
   detach(pipe: SpPipe): void {
-    this.#fq.detach(pipe);
+    this.fq.detach(pipe);
+    this.#pipes.delete(pipe.id);
   }
 
   admit(pipe: SpPipe, msg: SpMessage): boolean {
-    const length = backtraceLength(msg, this.#maxTtl);
+    const length = backtraceLength(msg, this.maxTtl);
     if (length === -1) {
       pipe.close(new MqError("EPROTO", "request without a request id"));
       return false;
     }
     if (length === -2) {
-      this.#host.stats.dropped++; // too many hops: dropped, the peer stays (devices make these)
+      this.host.stats.dropped++; // too many hops: dropped, the peer stays (devices make these)
       return false;
     }
     return true;
   }
 
   readable(pipe: SpPipe): void {
-    this.#fq.activated(pipe);
-    this.#host.wakeRecv();
+    this.fq.activated(pipe);
+    this.host.wakeRecv();
   }
 
   writable(): void {
-    this.#host.wakeSend();
+    this.host.wakeSend();
   }
 
-  tryRecv(): Uint8Array | undefined {
-    const msg = this.#fq.recv();
+  tryRecv(_ctx: PatternContext): Uint8Array | undefined {
+    const msg = this.fq.recv();
     if (msg === undefined) return undefined;
-    const pipe = this.#fq.lastPipe as SpPipe;
-    const length = backtraceLength(msg, this.#maxTtl); // > 0: admit() checked it
+    this.host.stats.rxMsgs++;
+    // one copy: the pipe id, then the message (whole, or as its two parts)
+    const parts = msg instanceof Uint8Array ? [msg] : [msg.head, msg.body];
+    const out = new Uint8Array(4 + parts.reduce((n, p) => n + p.length, 0));
+    out.set(u32Bytes(this.fq.lastPipe.id));
+    let at = 4;
+    for (const part of parts) (out.set(part, at), at += part.length);
+    return out;
+  }
+
+  trySend(msg: Uint8Array, _ctx: PatternContext): boolean {
+    const pipe = msg.length >= 4 ? this.#pipes.get(readU32(msg, 0)) : undefined;
+    if (pipe === undefined || pipe.isClosed || !pipe.writable) {
+      this.host.stats.dropped++; // gone, full, or no pipe id: best effort, as a device needs
+      return true;
+    }
+    pipe.send(msg.subarray(4));
+    this.host.stats.txMsgs++;
+    return true;
+  }
+}
+
+/** Whom a REP context answers: the pipe its request came from, and the request's backtrace. */
+interface Asker {
+  readonly pipe: SpPipe;
+  readonly backtrace: Uint8Array;
+}
+
+/** Cooked REP: raw REP plus the backtrace kept per context, so that `send` answers in turn. */
+class RepPattern extends RawRepPattern {
+  readonly contexts = true;
+
+  override tryRecv(ctx: PatternContext): Uint8Array | undefined {
+    const msg = this.fq.recv();
+    if (msg === undefined) return undefined;
+    const pipe = this.fq.lastPipe as SpPipe;
+    const length = backtraceLength(msg, this.maxTtl); // > 0: admit() checked it
     const [backtrace, body] = splitHeader(msg, length);
-    this.#asker = { pipe, backtrace };
-    this.#host.stats.rxMsgs++;
+    ctx.data = { pipe, backtrace } satisfies Asker; // a new request abandons an unanswered one
+    this.host.stats.rxMsgs++;
     return body;
   }
 
-  trySend(body: Uint8Array): boolean {
-    const asker = this.#asker;
+  override trySend(body: Uint8Array, ctx: PatternContext): boolean {
+    const asker = ctx.data as Asker | undefined;
     if (asker === undefined) {
       throw new MqError("ESTATE", "sp.Rep: send() needs a request first; call recv()");
     }
     if (!asker.pipe.isClosed && !asker.pipe.writable) return false;
-    this.#asker = undefined;
+    ctx.data = undefined;
     if (asker.pipe.isClosed) {
-      this.#host.stats.dropped++;
+      this.host.stats.dropped++;
       return true;
     }
     asker.pipe.send({ head: asker.backtrace, body }); // no copy of the body
-    this.#host.stats.txMsgs++;
+    this.host.stats.txMsgs++;
     return true;
+  }
+
+  closeContext(ctx: PatternContext): void {
+    ctx.data = undefined;
   }
 }
 
@@ -125,9 +172,26 @@ export class Rep extends SpSocket {
     const maxTtl = checkInteger("maxTtl", options.maxTtl ?? 8, 1, 15);
     super(
       { id: REP, name: "rep0", peerId: REQ, peerName: "req0" },
-      new RepPattern(maxTtl),
+      options.raw === true ? new RawRepPattern(maxTtl) : new RepPattern(maxTtl),
       options,
       ["maxTtl"],
     );
+  }
+
+  /**
+   * Opens a context that works on a request of its own (NNG's `nng_ctx_open`): `recv` takes the
+   * next request, and `send` answers it along its own backtrace, whatever other contexts do
+   * meanwhile. Close it with `close()` or `await using`. A raw REP has no contexts (`ENOTSUP`).
+   *
+   * @example
+   * ```ts
+   * import { Rep } from "./mod.ts";
+   * await using rep = new Rep();
+   * await using worker = rep.context();
+   * console.log(worker.id > 0); // true
+   * ```
+   */
+  context(): Context<Uint8Array, Uint8Array | string> {
+    return this.openContext();
   }
 }

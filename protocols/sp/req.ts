@@ -15,15 +15,23 @@
  * (the resend machinery owns it from then on, so blocking the caller would
  * add nothing). `recv` (and `recvTimeout`) bounds the whole exchange.
  *
+ * Each context (`req.context()`, NNG's `nng_ctx`) has its own request outstanding, and a reply is
+ * matched to its context by the request id. The socket's own `send`/`recv` are its default
+ * context. A raw REQ (`{ raw: true }`) keeps no state: it load-balances what it is given (the
+ * header first, then the body) and hands back every reply whole, header included; cooked REQ is
+ * that plus the request tracking.
+ *
  * @module
  */
+import { FairQueue } from "../_fq.ts";
 import { LoadBalancer } from "../_lb.ts";
 import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
-import type { Pattern, PatternHost } from "../pattern.ts";
+import type { Pattern, PatternContext, PatternHost } from "../pattern.ts";
+import type { Context } from "../context.ts";
 import type { Pipe } from "../pipe.ts";
 import { headerBytes, LAST_HOP, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
-import type { SpMessage } from "./wire.ts";
+import { joinParts, type SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** req0's wire id. */
@@ -43,115 +51,209 @@ export interface ReqOptions extends SpSocketOptions {
 
 type SpPipe = Pipe<SpMessage, SpPeer>;
 
+/**
+ * Raw REQ: load-balances messages over REP peers as they are (header and body), and fair-queues
+ * the replies, header included. A reply too short to hold a request id closes its pipe (NNG).
+ */
+export class RawReqPattern implements Pattern<SpMessage, SpPeer> {
+  protected host!: PatternHost;
+  protected readonly lb: LoadBalancer<SpMessage> = new LoadBalancer<SpMessage>();
+  readonly #fq = new FairQueue<SpMessage>();
+
+  bind(host: PatternHost): void {
+    this.host = host;
+  }
+
+  attach(pipe: SpPipe): undefined {
+    this.lb.attach(pipe);
+    this.#fq.attach(pipe);
+  }
+
+  detach(pipe: SpPipe): void {
+    this.lb.detach(pipe);
+    this.#fq.detach(pipe);
+  }
+
+  admit(pipe: SpPipe, msg: SpMessage): boolean {
+    if (headerBytes(msg).length >= 4) return true;
+    pipe.close(new MqError("EPROTO", "reply without a request id"));
+    return false;
+  }
+
+  writable(pipe: SpPipe): void {
+    this.lb.activated(pipe);
+    this.host.wakeSend();
+  }
+
+  readable(pipe: SpPipe): void {
+    this.#fq.activated(pipe);
+    this.host.wakeRecv();
+  }
+
+  trySend(msg: SpMessage, _ctx: PatternContext): boolean {
+    if (this.lb.send(msg) === undefined) return false;
+    this.host.stats.txMsgs++;
+    return true;
+  }
+
+  tryRecv(_ctx: PatternContext): Uint8Array | undefined {
+    const msg = this.#fq.recv();
+    if (msg === undefined) return undefined;
+    this.host.stats.rxMsgs++;
+    return joinParts(msg);
+  }
+}
+
 interface Request {
   readonly id: number;
   readonly msg: SpMessage; // id + body, as sent
+  readonly ctx: PatternContext;
   pipe: Pipe<SpMessage> | undefined; // where it went last; undefined while waiting for a peer
   cancelTimer: (() => void) | undefined;
 }
 
-class ReqPattern implements Pattern<SpMessage, SpPeer> {
-  #host!: PatternHost;
-  #lb = new LoadBalancer<SpMessage>();
+/** A context's state: its outstanding request, or the reply it has not read yet. */
+interface ReqState {
+  request: Request | undefined;
+  reply: Uint8Array | undefined;
+}
+
+/** Cooked REQ: raw REQ plus request ids, resends, and reply matching per context. */
+class ReqPattern extends RawReqPattern {
+  readonly contexts = true;
   #resendTime: number;
   #nextId = Math.floor(Math.random() * 0x80000000);
-  #request: Request | undefined;
-  #reply: Uint8Array | undefined;
+  #outstanding = new Map<number, Request>(); // by request id
+  #waiting: Request[] = []; // requests no peer could take yet, oldest first
 
   constructor(resendTime: number) {
+    super();
     this.#resendTime = resendTime;
   }
 
-  bind(host: PatternHost): void {
-    this.#host = host;
+  override attach(pipe: SpPipe): undefined {
+    this.lb.attach(pipe);
+    this.#transmitWaiting();
   }
 
-  attach(pipe: SpPipe): undefined {
-    this.#lb.attach(pipe);
-    if (this.#request?.pipe === undefined) this.#transmit();
-  }
-
-  detach(pipe: SpPipe): void {
-    this.#lb.detach(pipe);
-    if (this.#request?.pipe === pipe) {
-      this.#request.pipe = undefined;
-      this.#transmit(); // resend at once elsewhere
+  override detach(pipe: SpPipe): void {
+    this.lb.detach(pipe);
+    for (const request of this.#outstanding.values()) {
+      if (request.pipe !== pipe) continue;
+      request.cancelTimer?.();
+      request.pipe = undefined;
+      this.#waiting.push(request); // resend at once elsewhere
     }
+    this.#transmitWaiting();
   }
 
-  writable(pipe: SpPipe): void {
-    this.#lb.activated(pipe);
-    if (this.#request !== undefined && this.#request.pipe === undefined) this.#transmit();
+  override writable(pipe: SpPipe): void {
+    this.lb.activated(pipe);
+    this.#transmitWaiting();
   }
 
-  readable(pipe: SpPipe): void {
+  override readable(pipe: SpPipe): void {
     let msg: SpMessage | undefined;
     while ((msg = pipe.recv()) !== undefined) {
-      const header = headerBytes(msg);
-      if (header.length < 4) {
-        pipe.close(new MqError("EPROTO", "reply without a request id"));
-        return;
-      }
-      const request = this.#request;
-      if (request === undefined || readU32(header, 0) !== request.id) {
-        this.#host.stats.dropped++; // stale or unknown reply
+      const request = this.#outstanding.get(readU32(headerBytes(msg), 0)); // admit() checked it
+      if (request === undefined) {
+        this.host.stats.dropped++; // stale or unknown reply
         continue;
       }
-      request.cancelTimer?.();
-      this.#request = undefined;
-      this.#reply = splitHeader(msg, 4)[1];
-      this.#host.wakeRecv();
+      this.#forget(request);
+      const state = stateOf(request.ctx);
+      state.request = undefined;
+      state.reply = splitHeader(msg, 4)[1];
+      this.host.wakeRecv(request.ctx);
     }
   }
 
-  trySend(body: Uint8Array): true {
-    if (this.#request !== undefined || this.#reply !== undefined) this.#abandon();
+  override trySend(body: Uint8Array, ctx: PatternContext): true {
+    const state = stateOf(ctx);
+    if (state.request !== undefined || state.reply !== undefined) this.#abandon(ctx, state);
     const id = (this.#nextId++ | LAST_HOP) >>> 0;
     if (this.#nextId > 0x7fffffff) this.#nextId = 0;
     const msg = { head: u32Bytes(id), body }; // no copy of the body
-    this.#request = { id, msg, pipe: undefined, cancelTimer: undefined };
-    this.#host.stats.txMsgs++;
-    this.#transmit();
+    const request: Request = { id, msg, ctx, pipe: undefined, cancelTimer: undefined };
+    state.request = request;
+    this.#outstanding.set(id, request);
+    this.host.stats.txMsgs++;
+    this.#transmit(request);
     return true;
   }
 
-  tryRecv(): Uint8Array | undefined {
-    const reply = this.#reply;
+  override tryRecv(ctx: PatternContext): Uint8Array | undefined {
+    const state = stateOf(ctx);
+    const reply = state.reply;
     if (reply !== undefined) {
-      this.#reply = undefined;
-      this.#host.stats.rxMsgs++;
+      state.reply = undefined;
+      this.host.stats.rxMsgs++;
       return reply;
     }
-    if (this.#request === undefined) {
+    if (state.request === undefined) {
       throw new MqError("ESTATE", "sp.Req: recv() needs a request first; call send()");
     }
     return undefined;
   }
 
-  /** Drops the outstanding request (and an unread reply); waiting receivers fail. */
-  #abandon(): void {
-    this.#request?.cancelTimer?.();
-    this.#request = undefined;
-    this.#reply = undefined;
-    this.#host.failRecv(
+  closeContext(ctx: PatternContext): void {
+    const state = stateOf(ctx);
+    if (state.request !== undefined) this.#forget(state.request);
+    ctx.data = undefined;
+  }
+
+  /** Drops the context's outstanding request (and an unread reply); its receivers fail. */
+  #abandon(ctx: PatternContext, state: ReqState): void {
+    if (state.request !== undefined) this.#forget(state.request);
+    state.request = undefined;
+    state.reply = undefined;
+    this.host.failRecv(
       new MqError("ECANCELED", "sp.Req: the request was abandoned by a newer send()"),
+      ctx,
     );
   }
 
-  /** Sends the outstanding request to the next ready peer and arms the resend timer. */
-  #transmit(): void {
-    const request = this.#request;
-    if (request === undefined) return;
+  #forget(request: Request): void {
     request.cancelTimer?.();
     request.cancelTimer = undefined;
-    request.pipe = this.#lb.send(request.msg);
-    if (request.pipe === undefined) return; // goes out when a peer can take it
-    if (this.#resendTime >= 0) {
-      request.cancelTimer = this.#host.setTimer(this.#resendTime, () => {
-        if (this.#request === request) this.#transmit();
-      });
+    this.#outstanding.delete(request.id);
+  }
+
+  /** Sends a request now if no older one waits for a peer and a peer can take it; else queues it. */
+  #transmit(request: Request): void {
+    request.cancelTimer?.();
+    request.cancelTimer = undefined;
+    request.pipe = undefined;
+    if (this.#waiting.length > 0 || !this.#send(request)) this.#waiting.push(request);
+  }
+
+  /** Sends the requests that wait for a peer, oldest first, while peers can take them. */
+  #transmitWaiting(): void {
+    const waiting = this.#waiting;
+    while (waiting.length > 0) {
+      const request = waiting[0]!;
+      if (this.#outstanding.get(request.id) === request && request.pipe === undefined) {
+        if (!this.#send(request)) return;
+      }
+      waiting.shift(); // sent, or abandoned meanwhile
     }
   }
+
+  /** Hands a request to the next ready peer and arms its resend timer; false if none can take it. */
+  #send(request: Request): boolean {
+    request.pipe = this.lb.send(request.msg);
+    if (request.pipe === undefined) return false;
+    if (this.#resendTime >= 0) {
+      request.cancelTimer = this.host.setTimer(this.#resendTime, () => {
+        if (this.#outstanding.get(request.id) === request) this.#transmit(request);
+      });
+    }
+    return true;
+  }
+}
+
+function stateOf(ctx: PatternContext): ReqState {
+  return (ctx.data ??= { request: undefined, reply: undefined }) as ReqState;
 }
 
 /**
@@ -175,11 +277,26 @@ export class Req extends SpSocket {
     const resendTime = checkInteger("resendTime", options.resendTime ?? 60000, -1, 2 ** 31 - 1);
     super(
       { id: REQ, name: "req0", peerId: REP, peerName: "rep0" },
-      new ReqPattern(resendTime),
+      options.raw === true ? new RawReqPattern() : new ReqPattern(resendTime),
       options,
-      [
-        "resendTime",
-      ],
+      ["resendTime"],
     );
+  }
+
+  /**
+   * Opens a context with a request of its own (NNG's `nng_ctx_open`): many contexts of one REQ
+   * have requests outstanding at once, each matched to its own reply. Close it with `close()` or
+   * `await using`. A raw REQ has no contexts (`ENOTSUP`).
+   *
+   * @example
+   * ```ts
+   * import { Req } from "./mod.ts";
+   * await using req = new Req();
+   * await using ctx = req.context();
+   * console.log(ctx.id > 0); // true
+   * ```
+   */
+  context(): Context<Uint8Array, Uint8Array | string> {
+    return this.openContext();
   }
 }

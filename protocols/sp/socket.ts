@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  checkBoolean,
   checkInteger,
   type EndpointOptions,
   resolveSocketOptions,
@@ -34,6 +35,15 @@ export interface SpSocketOptions extends SocketOptions {
    * @default {1048576}
    */
   readonly recvMaxSize?: number;
+  /**
+   * A raw socket (NNG's `*_open_raw`, nanomsg's `AF_SP_RAW`): the SP header is the user's — a
+   * received message holds its header then its body, and a sent one must too — and the socket
+   * keeps no protocol state (no request ids, no resends, no hop counting of its own). Raw sockets
+   * are what devices forward between. REQ, REP and PAIR1 have headers; on the other protocols
+   * `raw` changes nothing.
+   * @default {false}
+   */
+  readonly raw?: boolean;
 }
 
 /**
@@ -47,9 +57,13 @@ export interface SpEndpointOptions extends EndpointOptions, TransportEndpointOpt
 
 /** An SP protocol's identity on the wire. */
 export interface SpProtocol {
+  /** Its 16-bit id (0x30 for req0). */
   readonly id: number;
+  /** Its name ("req0"). */
   readonly name: string;
+  /** The id of the protocol it talks to (0x31 for req0). */
   readonly peerId: number;
+  /** That protocol's name ("rep0"). */
   readonly peerName: string;
 }
 
@@ -126,6 +140,10 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, 
  * ```
  */
 export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
+  /** The protocol this socket speaks. */
+  readonly protocol: SpProtocol;
+  /** True for a raw socket (see {@linkcode SpSocketOptions.raw}). */
+  readonly raw: boolean;
   #core: SocketCore<SpMessage, SpPeer, number>;
 
   /**
@@ -140,7 +158,8 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
     options: SpSocketOptions,
     extra: readonly string[] = [],
   ) {
-    const resolved = resolveSocketOptions(options, ["recvMaxSize", ...extra]);
+    const resolved = resolveSocketOptions(options, ["recvMaxSize", "raw", ...extra]);
+    const raw = checkBoolean("raw", options.raw);
     const recvMaxSize = checkInteger(
       "recvMaxSize",
       options.recvMaxSize ?? 1024 * 1024,
@@ -155,6 +174,8 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
     );
     super(core as SocketCore<Uint8Array, unknown>, toBytes);
     this.#core = core;
+    this.protocol = protocol;
+    this.raw = raw;
   }
 
   /**
