@@ -24,7 +24,23 @@ export {
   type MonitorEventType,
   type SocketStats,
 } from "./protocols/monitor.ts";
-export type { SocketOptions } from "./protocols/options.ts";
+export type { EndpointOptions, SocketOptions } from "./protocols/options.ts";
+export { Context } from "./protocols/context.ts";
+export {
+  type ConnectionTransport,
+  type Endpoint,
+  type LocalAcceptor,
+  type LocalDialer,
+  type LocalTransport,
+  registeredSchemes,
+  registerTransport,
+  type Transport,
+  type TransportEndpointOptions,
+  type TransportOptions,
+  type WireTraits,
+} from "./transports/registry.ts";
+export type { AcceptHandler, Connection, Listener } from "./transports/transport.ts";
+export type { MessageStream } from "./protocols/pipe.ts";
 export type { RecvOptions, SendOptions, SocketEndpoint } from "./protocols/socket.ts";
 export * as zmq from "./protocols/zmtp/mod.ts";
 export { SocketBase } from "./protocols/socket_base.ts";

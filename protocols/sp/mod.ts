@@ -24,4 +24,12 @@ export { Req, type ReqOptions } from "./req.ts";
 export { Rep, type RepOptions } from "./rep.ts";
 export { Pair } from "./pair.ts";
 export { Pair1, type Pair1Options } from "./pair1.ts";
-export { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
+export {
+  type SpEndpointOptions,
+  type SpPeer,
+  type SpProtocol,
+  SpSocket,
+  type SpSocketOptions,
+} from "./socket.ts";
+export { device } from "./device.ts";
+export { Context } from "../context.ts";

@@ -28,6 +28,7 @@ export {
 } from "./dealer.ts";
 export {
   type Frames,
+  type ZmqEndpointOptions,
   type ZmqMessage,
   ZmqSocket,
   type ZmqSocketOptions,
