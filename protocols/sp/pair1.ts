@@ -5,13 +5,18 @@
  * above `maxTtl` is dropped. Only monogamous mode is offered (NNG's
  * polyamorous mode is deprecated upstream).
  *
+ * A raw PAIR1 (`{ raw: true }`, NNG's `nng_pair1_open_raw`) hands over each message with its hop
+ * count in front, and sends what it is given with that count raised by one (so devices count the
+ * hops); a message it is given without a hop count below 255 fails with `EINVAL`. Cooked PAIR1 is
+ * raw PAIR1 that adds and strips the count.
+ *
  * @module
  */
 import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import { headerBytes, readU32, splitHeader } from "./_backtrace.ts";
-import type { SpMessage } from "./wire.ts";
+import { headerBytes, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
+import { joinParts, type SpMessage } from "./wire.ts";
 import { MonogamousPattern } from "./pair.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
@@ -30,16 +35,13 @@ export interface Pair1Options extends SpSocketOptions {
   readonly maxTtl?: number;
 }
 
-class Pair1Pattern extends MonogamousPattern {
+/** Raw PAIR1: the hop count is the user's, checked on the way in and raised on the way out. */
+class RawPair1Pattern extends MonogamousPattern {
   #maxTtl: number;
 
   constructor(maxTtl: number) {
     super();
     this.#maxTtl = maxTtl;
-  }
-
-  override trySend(msg: SpMessage): boolean {
-    return super.trySend({ head: ONE_HOP, body: msg as Uint8Array }); // no copy of the body
   }
 
   admit(pipe: Pipe<SpMessage, SpPeer>, msg: SpMessage): boolean {
@@ -56,9 +58,40 @@ class Pair1Pattern extends MonogamousPattern {
     return true;
   }
 
+  override trySend(msg: SpMessage): boolean {
+    const bytes = joinParts(msg);
+    const hops = bytes.length >= 4 ? readU32(bytes, 0) : 0xff;
+    if (hops >= 0xff) {
+      throw new MqError("EINVAL", "a raw pair1 message must start with a hop count below 255");
+    }
+    return this.sendWithHops(u32Bytes(hops + 1), bytes.subarray(4));
+  }
+
   override tryRecv(): Uint8Array | undefined {
-    const msg = super.tryRecv();
-    return msg === undefined ? undefined : splitHeader(msg, 4)[1]; // admit() checked the hops
+    const msg = this.recvWithHops();
+    return msg === undefined ? undefined : joinParts(msg);
+  }
+
+  /** Sends `body` behind the hop count `hops` (no copy of the body). */
+  protected sendWithHops(hops: Uint8Array, body: Uint8Array): boolean {
+    return super.trySend({ head: hops, body });
+  }
+
+  /** The next message, hop count included (admit() checked it). */
+  protected recvWithHops(): SpMessage | undefined {
+    return super.tryRecv();
+  }
+}
+
+/** Cooked PAIR1: raw PAIR1 that puts the first hop on and takes the count off. */
+class Pair1Pattern extends RawPair1Pattern {
+  override trySend(msg: SpMessage): boolean {
+    return this.sendWithHops(ONE_HOP, msg as Uint8Array);
+  }
+
+  override tryRecv(): Uint8Array | undefined {
+    const msg = this.recvWithHops();
+    return msg === undefined ? undefined : splitHeader(msg, 4)[1];
   }
 }
 
@@ -82,7 +115,7 @@ export class Pair1 extends SpSocket {
     const maxTtl = checkInteger("maxTtl", options.maxTtl ?? 8, 1, 15);
     super(
       { id: PAIR1, name: "pair1", peerId: PAIR1, peerName: "pair1" },
-      new Pair1Pattern(maxTtl),
+      options.raw === true ? new RawPair1Pattern(maxTtl) : new Pair1Pattern(maxTtl),
       options,
       [
         "maxTtl",

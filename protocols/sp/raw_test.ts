@@ -2,7 +2,7 @@ import { test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
 import { MqError } from "../errors.ts";
 import { within } from "../../testing/async.ts";
-import { device, Pair, Pub, Pull, Push, Rep, Req, Sub } from "./mod.ts";
+import { device, Pair, Pair1, Pub, Pull, Push, Rep, Req, Sub } from "./mod.ts";
 import { readU32 } from "./_backtrace.ts";
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -174,4 +174,51 @@ test("device refuses cooked sockets and protocols that are not peers, with EINVA
   await assert.rejects(device(rep, push), invalid(/peer protocols: rep0 talks to req0, not push0/));
   await assert.rejects(device(rep), invalid(/its own peer, not rep0/));
   assert.throws(() => new Req({ raw: 1 as never }), invalid(/option raw must be a boolean/));
+});
+
+test("raw PAIR1 hands over the hop count and raises it on the way out; too many hops are dropped [SP-RAW-3]", async () => {
+  await using cooked = new Pair1();
+  await using raw = new Pair1({ raw: true });
+  await raw.listen("inproc://raw-pair1");
+  await cooked.dial("inproc://raw-pair1");
+  await cooked.send("x");
+  const got = await within(2000, raw.recv(), "from the cooked side");
+  assert.equal(readU32(got, 0), 1);
+  assert.equal(text(got.subarray(4)), "x");
+  await raw.send(join(bytes(8), "too far")); // arrives with 9 hops: above maxTtl 8
+  await raw.send(join(bytes(3), "y")); // arrives with 4 hops
+  assert.equal(text(await within(2000, cooked.recv(), "from the raw side")), "y");
+  assert.equal(cooked.stats.dropped, 1);
+  assert.throws(
+    () => raw.trySend("ab"),
+    (e: unknown) => e instanceof MqError && e.code === "EINVAL",
+  );
+  assert.throws(() => raw.trySend(join(bytes(255), "")), /hop count below 255/);
+});
+
+test("device: PAIR1 → raw PAIR1 | device | raw PAIR1 → PAIR1 counts the hop [SP-DEV-1, SP-RAW-3]", async () => {
+  const left = new Pair1({ raw: true }), right = new Pair1({ raw: true });
+  await left.listen("inproc://dev-pair1-l");
+  await right.listen("inproc://dev-pair1-r");
+  const running = device(left, right);
+  try {
+    await using a = new Pair1();
+    await using b = new Pair1({ maxTtl: 1 }); // a hop through the device makes 2: dropped
+    await a.dial("inproc://dev-pair1-l");
+    await b.dial("inproc://dev-pair1-r");
+    await a.send("over the device");
+    await within(
+      2000,
+      (async () => {
+        while (b.stats.dropped === 0) await new Promise((r) => setTimeout(r, 5));
+      })(),
+      "the drop",
+    );
+    await b.send("back");
+    assert.equal(text(await within(2000, a.recv(), "b's message")), "back");
+  } finally {
+    await left.close();
+    await right.close();
+  }
+  await running;
 });
