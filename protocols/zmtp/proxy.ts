@@ -11,10 +11,26 @@
  * Sends wait when the other side is full, so backpressure crosses the device
  * (as in libzmq); the sockets stay the caller's, the proxy never closes them.
  *
+ * Any two sockets whose messages have the same shape can be proxied: ZeroMQ sockets (frames), or
+ * SP sockets (one body each; for SP's raw devices see `sp.device`).
+ *
  * @module
  */
 import { MqError } from "../errors.ts";
-import type { ZmqSocket } from "./socket.ts";
+import type { RecvOptions, SendOptions } from "../socket.ts";
+
+/**
+ * What a proxy needs of a socket: `send` and `recv` of messages of one shape (`M`). Every socket
+ * class of either family is one, with its own message type.
+ */
+export interface ProxySocket<M> {
+  // properties, not methods: their parameters are then checked strictly, so that a socket that
+  // cannot send what the other receives is refused
+  /** Receives one message. */
+  readonly recv: (options?: RecvOptions) => Promise<M>;
+  /** Sends one message. */
+  readonly send: (msg: M, options?: SendOptions) => Promise<void>;
+}
 
 /** State of a steerable proxy. */
 export type ProxyState = "running" | "paused" | "terminated";
@@ -36,7 +52,7 @@ export type ProxyState = "running" | "paused" | "terminated";
  * await proxy.done;
  * ```
  */
-export class SteerableProxy {
+export class SteerableProxy<M = Uint8Array[]> {
   /** Settles when the proxy has stopped: terminated, or one of its sockets closed. */
   readonly done: Promise<void>;
 
@@ -52,8 +68,8 @@ export class SteerableProxy {
    * @param backend sends first (DEALER, XPUB, PUSH)
    * @param capture gets a copy of every message (a PUB, PUSH, PAIR or DEALER)
    */
-  constructor(frontend: ZmqSocket, backend: ZmqSocket, capture?: ZmqSocket) {
-    const run = (from: ZmqSocket, to: ZmqSocket): Promise<void> =>
+  constructor(frontend: ProxySocket<M>, backend: ProxySocket<M>, capture?: ProxySocket<M>) {
+    const run = (from: ProxySocket<M>, to: ProxySocket<M>): Promise<void> =>
       this.#pump(from, to, capture).catch((e) => {
         this.#finish(); // an unexpected failure stops the other direction too
         throw e;
@@ -96,7 +112,11 @@ export class SteerableProxy {
   }
 
   /** Moves messages from `from` to `to` until stopped; ends quietly if `from` cannot receive. */
-  async #pump(from: ZmqSocket, to: ZmqSocket, capture: ZmqSocket | undefined): Promise<void> {
+  async #pump(
+    from: ProxySocket<M>,
+    to: ProxySocket<M>,
+    capture: ProxySocket<M> | undefined,
+  ): Promise<void> {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
       if (this.#state === "paused") await this.#resumed;
@@ -146,6 +166,10 @@ function ends(e: unknown, signal: AbortSignal): boolean {
  * await proxy(frontend, backend); // returns when a socket is closed
  * ```
  */
-export function proxy(frontend: ZmqSocket, backend: ZmqSocket, capture?: ZmqSocket): Promise<void> {
-  return new SteerableProxy(frontend, backend, capture).done;
+export function proxy<M = Uint8Array[]>(
+  frontend: ProxySocket<M>,
+  backend: ProxySocket<M>,
+  capture?: ProxySocket<M>,
+): Promise<void> {
+  return new SteerableProxy<M>(frontend, backend, capture).done;
 }
