@@ -69,6 +69,13 @@ class ToyEnd implements Connection {
     return this.#unread;
   }
 
+  unread(bytes: Uint8Array): void {
+    if (this.#isClosed || bytes.length === 0) return;
+    this.#incoming.unshift(bytes);
+    this.other.#unread += bytes.length; // delivered again, so counted again
+    this.#schedule();
+  }
+
   write(bytes: Uint8Array): void {
     if (this.#isClosed || this.other.#isClosed || bytes.length === 0) return;
     const copy = bytes.slice(); // callers may reuse small buffers once write returns

@@ -91,6 +91,12 @@ export class StreamConnection implements Connection {
     return this.#len + this.#queued + this.#inFlight;
   }
 
+  unread(bytes: Uint8Array): void {
+    if (bytes.length === 0 || this.#isClosed || this.#closing) return;
+    this.#early.unshift(bytes);
+    if (this.#onData !== undefined) queueMicrotask(this.#replay);
+  }
+
   write(bytes: Uint8Array): void {
     if (this.#isClosed || this.#closing) return;
     if (bytes.length >= COPY_LIMIT) {

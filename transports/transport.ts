@@ -32,6 +32,12 @@ export interface Connection {
    * order, on a microtask.
    */
   onData: ((chunk: Uint8Array) => void) | undefined;
+  /**
+   * Gives bytes back: they are delivered again, before anything held or read later, to the next
+   * handler set. A handshake that read past its end hands the rest on this way, so that the held
+   * chunks of the connection are the one place where bytes wait for the layer that takes over.
+   */
+  unread(bytes: Uint8Array): void;
   /** Called after a flush once `buffered` is back to zero. */
   onDrain: () => void;
   /** Called once when the stream is gone, with the error if it failed. */

@@ -110,9 +110,8 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, 
       if (traits.framing !== "stream") {
         throw new MqError("ENOTSUP", "SP over a message-framed transport is not supported yet");
       }
-      const { peerId, rest } = await exchangeHeaders(conn, protocol.id);
-      const ipc = traits.spMessageType === true;
-      const stream = new SpStream(conn, { ipc, maxSize }, rest);
+      const peerId = await exchangeHeaders(conn, protocol.id);
+      const stream = new SpStream(conn, { ipc: traits.spMessageType === true, maxSize });
       return { stream, peer: { protocol: peerId } };
     },
     refuse(peer) {

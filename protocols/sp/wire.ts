@@ -219,13 +219,11 @@ export class FrameDecoder {
 
 /**
  * Exchanges SP headers on a fresh connection: ours goes out at once, then
- * exactly 8 bytes are read and checked. Resolves with the peer's protocol id
- * and any bytes that followed its header; rejects with an `EPROTO` error.
+ * exactly 8 bytes are read and checked. Resolves with the peer's protocol id;
+ * any bytes that followed its header are given back to the connection
+ * (`unread`) for the stream that takes over. Rejects with an `EPROTO` error.
  */
-export function exchangeHeaders(
-  conn: Connection,
-  protocolId: number,
-): Promise<{ peerId: number; rest: Uint8Array }> {
+export function exchangeHeaders(conn: Connection, protocolId: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const got = new Uint8Array(HEADER_SIZE);
     let have = 0;
@@ -236,11 +234,13 @@ export function exchangeHeaders(
       got.set(chunk.subarray(0, take), have);
       have += take;
       if (have < HEADER_SIZE) return;
-      conn.onData = undefined; // hold what follows for the stream that takes over
+      // hand over: what follows the header waits in the connection for the stream that takes over
+      conn.onData = undefined;
       conn.onClose = () => {};
+      conn.unread(chunk.subarray(take));
       const peerId = decodeHeader(got);
       if (peerId instanceof MqError) reject(peerId);
-      else resolve({ peerId, rest: chunk.subarray(take) });
+      else resolve(peerId);
     };
     conn.write(encodeHeader(protocolId));
   });
@@ -282,22 +282,17 @@ export class SpStream implements MessageStream<SpMessage> {
   #decoder: FrameDecoder;
   #ipc: boolean;
   #scratch: Uint8Array;
-  #pending: Uint8Array[] | undefined; // bytes received before start()
   #reason: MqError | undefined;
 
-  constructor(conn: Connection, options: { ipc: boolean; maxSize: number }, rest: Uint8Array) {
+  /** Takes over `conn` after the header exchange; it reads nothing until {@linkcode start}. */
+  constructor(conn: Connection, options: { ipc: boolean; maxSize: number }) {
     this.#conn = conn;
     this.#ipc = options.ipc;
     this.#scratch = new Uint8Array(prefixSize(options.ipc));
-    this.#pending = rest.length > 0 ? [rest] : [];
     this.#decoder = new FrameDecoder(options, {
       message: (msg) => this.onMessage(msg),
       error: (err) => this.close(err),
     });
-    conn.onData = (chunk) => {
-      if (this.#pending === undefined) this.#decoder.push(chunk);
-      else this.#pending.push(chunk);
-    };
     conn.onDrain = () => this.onDrain();
     conn.onClose = (err) =>
       this.onClose(
@@ -320,9 +315,8 @@ export class SpStream implements MessageStream<SpMessage> {
   }
 
   start(): void {
-    const pending = this.#pending ?? [];
-    this.#pending = undefined;
-    for (const chunk of pending) this.#decoder.push(chunk);
+    const decoder = this.#decoder;
+    this.#conn.onData = (chunk) => decoder.push(chunk); // held bytes first, then the rest
     this.#conn.resume();
   }
 
