@@ -38,6 +38,10 @@
 #         script), e.g. a clean `git archive` snapshot of a commit while the
 #         working tree is being edited; it needs bench/{perf,zmq_perf,_perf_common}.ts
 #   EDGEMQ_LABEL=<text>  how the report names that tree (default: its git commit)
+#   EDGEMQ_BASE=<dir>  a second edgemq tree measured in the same rounds (e.g. a `git archive`
+#         snapshot of the commit before a change), as the peers base-edgemq-deno,
+#         base-edgemq-bun, base-edgemq-zmtp-deno and base-edgemq-zmtp-bun (added to the default
+#         PEERS when set), so that a change is compared with its parent under one machine state
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -47,7 +51,11 @@ RUNS=${RUNS:-3}
 SIZES=${SIZES:-"64 1024 65536"}
 KINDS=${KINDS:-"thr lat"}
 SCALE=${SCALE:-1}
-PEERS=${PEERS:-"zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-zmtp-deno edgemq-zmtp-bun edgemq-deno-await1 edgemq-bun-await1 edgemq-zmtp-deno-await1 edgemq-zmtp-bun-await1"}
+EDGEMQ_BASE=${EDGEMQ_BASE:+$(cd "$EDGEMQ_BASE" && pwd)}
+DEFAULT_PEERS="zmq nng nng-inproc zmqjs-node edgemq-deno edgemq-bun edgemq-zmtp-deno edgemq-zmtp-bun edgemq-deno-await1 edgemq-bun-await1 edgemq-zmtp-deno-await1 edgemq-zmtp-bun-await1"
+[ -n "$EDGEMQ_BASE" ] &&
+  DEFAULT_PEERS="$DEFAULT_PEERS base-edgemq-deno base-edgemq-bun base-edgemq-zmtp-deno base-edgemq-zmtp-bun"
+PEERS=${PEERS:-$DEFAULT_PEERS}
 TRANSPORTS=${TRANSPORTS:-"tcp ipc inproc"}
 TIMEOUT=${TIMEOUT:-20}
 SPIN=${SPIN:-1}
@@ -83,8 +91,10 @@ if [ ! -d "$PEERS_DIR/node/node_modules/zeromq" ]; then
     echo "warning: npm install in $PEERS_DIR/node failed; zmqjs-node will fail" >&2
 fi
 # compile our CLIs once so that no measured process pays for it
-for cli in perf.ts zmq_perf.ts; do
-  "$DENO" cache "$EDGEMQ_DIR/bench/$cli" >/dev/null 2>&1 || die "deno cannot load $EDGEMQ_DIR/bench/$cli"
+for tree in "$EDGEMQ_DIR" ${EDGEMQ_BASE:+"$EDGEMQ_BASE"}; do
+  for cli in perf.ts zmq_perf.ts; do
+    "$DENO" cache "$tree/bench/$cli" >/dev/null 2>&1 || die "deno cannot load $tree/bench/$cli"
+  done
 done
 
 # ---------------------------------------------------------------- peers ---
@@ -100,6 +110,10 @@ peer_def() {
     edgemq-bun)  P_DIR=$EDGEMQ_DIR; P_CMD="$BUN bench/perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-zmtp-deno) P_DIR=$EDGEMQ_DIR; P_CMD="$DENO run -A bench/zmq_perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
     edgemq-zmtp-bun)  P_DIR=$EDGEMQ_DIR; P_CMD="$BUN bench/zmq_perf.ts"; P_TRANSPORTS="tcp ipc inproc" ;;
+    base-edgemq-*)
+      [ -n "$EDGEMQ_BASE" ] || { echo "peer $1 needs EDGEMQ_BASE=<dir>" >&2; return 1; }
+      peer_def "${1#base-}"
+      P_DIR=$EDGEMQ_BASE ;;
     edgemq-zmtp-*-await1)
       peer_def "${1%-await1}"
       P_ENV="EDGEMQ_PERF_WINDOW=1" P_KINDS="thr" P_TRANSPORTS="tcp" ;;
@@ -117,7 +131,7 @@ peer_def() {
 # of run-anchors.sh.  count_for <peer> <kind> <transport> <size>
 count_for() {
   local n
-  case "$1/$2/$3/$4" in
+  case "${1#base-}/$2/$3/$4" in
     zmq/thr/inproc/64)    n=6000000 ;;
     zmq/thr/inproc/1024)  n=2000000 ;;
     zmq/thr/inproc/65536) n=60000 ;;
@@ -275,6 +289,8 @@ cell_row() { # <cell>: appends the summary row to THR_ROWS or LAT_ROWS
       EDGEMQ_LABEL="$EDGEMQ_LABEL + uncommitted changes"
   fi
   echo "# node $($NODE --version 2>/dev/null), deno $("$DENO" --version 2>/dev/null | head -1 | cut -d' ' -f2), bun $("$BUN" --version 2>/dev/null); edgemq: $EDGEMQ_LABEL"
+  [ -n "$EDGEMQ_BASE" ] &&
+    echo "# base-edgemq-*: $EDGEMQ_BASE ($(cat "$EDGEMQ_BASE/.bench-label" 2>/dev/null || echo 'label unknown'))"
   echo "# loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg); RUNS=$RUNS SCALE=$SCALE SPIN=$SPIN"
 } | tee "$REPORT"
 printf 'peer\tkind\ttransport\tsize\tcount\trun\tresult\n' >"$RAW"
