@@ -13,7 +13,7 @@ import { SocketBase } from "../socket_base.ts";
 import {
   type EngineOptions,
   refusePeerType,
-  subscriptionRoleOf,
+  type TrafficHooksFor,
   zmtpHandshake,
   type ZmtpPeer,
 } from "./engine.ts";
@@ -109,8 +109,12 @@ function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer> {
   };
 }
 
-/** Checks the engine's options and adds what the socket type implies (its subscription role). */
-function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): EngineOptions {
+/** Checks the engine's options and adds the socket type's traffic hooks. */
+function engineOptions(
+  socketType: SocketTypeName,
+  options: ZmqSocketOptions,
+  hooks: TrafficHooksFor | undefined,
+): EngineOptions {
   const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, MAX_MS);
   const routingId = checkRoutingId(options.routingId);
   const heartbeatIvl = checkInteger("heartbeatIvl", options.heartbeatIvl ?? 0, 0, MAX_MS);
@@ -121,7 +125,6 @@ function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): E
     0,
     MAX_MS,
   );
-  const subscriptionRole = subscriptionRoleOf(socketType);
   return {
     socketType,
     maxMsgSize,
@@ -129,7 +132,7 @@ function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): E
     heartbeatTtl,
     heartbeatTimeout,
     ...(routingId === undefined ? {} : { routingId }),
-    ...(subscriptionRole === undefined ? {} : { subscriptionRole }),
+    ...(hooks === undefined ? {} : { hooks }),
   };
 }
 
@@ -158,6 +161,8 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
    * @param extra the names of the pattern's own options
    * @param check the socket type's rule for the shape of a sent message (an `EINVAL` to reject
    *   with, or undefined), applied once at `send`
+   * @param hooks what the socket type does with each connection's traffic beyond carrying
+   *   messages (subscriptions and groups as commands; see `_subscription_hooks.ts`)
    */
   protected constructor(
     socketType: SocketTypeName,
@@ -165,6 +170,7 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
     options: ZmqSocketOptions,
     extra: readonly string[] = [],
     check?: (frames: Frames) => MqError | undefined,
+    hooks?: TrafficHooksFor,
   ) {
     const resolved = resolveSocketOptions(options, [
       "maxMsgSize",
@@ -173,7 +179,7 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
       ...extra,
     ]);
     const core = new SocketCore(
-      zmtpFamily(engineOptions(socketType, options)),
+      zmtpFamily(engineOptions(socketType, options, hooks)),
       pattern,
       resolved,
       `zmq.${socketType} socket`,
