@@ -9,7 +9,7 @@
  * A RADIO's message arrives as two frames, the group (MORE set) and the data; a peer that sends
  * any other shape breaks RFC 48 and is disconnected (libzmq's dish session does the same). Over
  * inproc the DISH hands its joins to the RADIO as one frame, `0x01` + group (`0x00` to leave);
- * over the wire the engine turns that frame into the command. DISH cannot send.
+ * over the wire DISH's traffic hook turns that frame into the command. DISH cannot send.
  *
  * @module
  */
@@ -18,6 +18,7 @@ import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { dishHooks } from "./_subscription_hooks.ts";
 import { subscriptionMessage, topicBytes, topicKey } from "./xpub.ts";
 import { GROUP_MAX_LENGTH } from "./radio.ts";
 
@@ -140,7 +141,7 @@ export class Dish extends ZmqSocket {
   /** Creates a DISH socket (it receives nothing until `join` is called). */
   constructor(options: ZmqSocketOptions = {}) {
     const pattern = new DishPattern();
-    super("DISH", pattern, options);
+    super("DISH", pattern, options, [], undefined, dishHooks);
     this.#pattern = pattern;
   }
 

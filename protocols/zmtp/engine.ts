@@ -1,14 +1,17 @@
 /**
- * The ZMTP engine over a byte stream (RFC 23/37 with the NULL mechanism, RFC 15 for ZMTP 2.0 peers):
- * the staged greeting that libzmq expects, the READY exchange with its `Socket-Type` check (or the
- * ZMTP 2.0 identity exchange), then a stream of multipart messages. Below the patterns it also does
- * what libzmq's engine does on its own: answers PING with PONG, sends heartbeats and drops a silent
- * peer, and turns subscriptions into SUBSCRIBE/CANCEL commands for ZMTP 3.1 peers and back, and a
- * DISH's group joins into JOIN/LEAVE commands and back at the RADIO (RFC 48).
+ * The ZMTP engine over a byte stream (RFC 23/37; RFC 15 for ZMTP 2.0 peers), in three steps:
+ * greeting, then the security mechanism's handshake, then traffic. The engine owns the staged
+ * greeting that libzmq expects, the `Socket-Type` check once the mechanism is done with the
+ * peer's metadata, and the stream of multipart messages; below the patterns it also answers PING
+ * with PONG, sends heartbeats and drops a silent peer. What happens inside the handshake belongs
+ * to the mechanism (`mechanisms/`, NULL by default): the engine knows no mechanism's commands.
+ * What a socket type does with SUBSCRIBE, CANCEL, JOIN and LEAVE belongs to that type's
+ * {@linkcode TrafficHooks}: the engine knows no socket type's behaviour.
  *
- * Greeting stages (research zmtp.md §1.2): our 10-byte signature goes out at once; our major byte
- * only after the peer's signature arrived; then, once the peer's major is known, the rest of our 64
- * bytes (major ≥ 3) or one byte holding our socket-type number (major 1 or 2: ZMTP 2.0). Sending
+ * Greeting stages (libzmq 4.3.4 `zmtp_engine.cpp`; RFC 23 §Backwards Interoperability): our
+ * 10-byte signature goes out at once; our major byte only after the peer's signature arrived;
+ * then, once the peer's major is known, the rest of our 64 bytes (major ≥ 3) or one byte holding
+ * our socket-type number (major 1 or 2: ZMTP 2.0, only under a mechanism that allows it). Sending
  * everything at once would confuse ZMTP 2.0 peers, and waiting for the peer's full greeting first
  * would deadlock against libzmq. ZMTP 1.0 peers are refused.
  *
@@ -19,26 +22,30 @@ import type { MessageStream } from "../pipe.ts";
 import type { Connection } from "../../transports/transport.ts";
 import {
   encodeGreeting,
+  encodeGreetingV2,
   type GreetingErrorReason,
   GreetingReader,
+  isZmtp31,
   type PeerGreeting,
   SIGNATURE_SIZE,
+  V2_GREETING_SIZE,
 } from "./greeting.ts";
-import { encodeCommandFrame, FLAG_LONG, FLAG_MORE, FrameDecoder } from "./frame.ts";
 import {
-  encodeCancel,
-  encodeCommand,
+  dataFrameHeader,
+  encodeCommandFrame,
+  FLAG_COMMAND,
+  FLAG_MORE,
+  FrameDecoder,
+  type FrameErrorReason,
+} from "./frame.ts";
+import {
   encodeError,
   encodePing,
   encodePong,
-  encodeReady,
-  encodeSubscribe,
   type Metadata,
-  type MetadataInit,
   metadataText,
   parseCommand,
   parseError,
-  parseMetadata,
   parsePing,
 } from "./command.ts";
 import {
@@ -47,6 +54,9 @@ import {
   type SocketTypeName,
   socketTypeName,
 } from "./socket_types.ts";
+import type { Mechanism, MechanismFactory } from "./mechanisms/mechanism.ts";
+import { announcedIdentity } from "./mechanisms/mechanism.ts";
+import { NULL_MECHANISM } from "./mechanisms/null.ts";
 
 /** The ZMTP version spoken on a connection, as negotiated by the greeting. */
 export type ZmtpVersion = "2.0" | "3.0" | "3.1";
@@ -61,16 +71,51 @@ export interface ZmtpPeer {
   readonly minor: number;
   /** The protocol spoken with this peer: 3.1 (commands for subscriptions), 3.0 or 2.0. */
   readonly version: ZmtpVersion;
-  /** Every property of the peer's READY (empty for a ZMTP 2.0 peer, which has no metadata). */
+  /** Every property the peer announced (empty for a ZMTP 2.0 peer, which has no metadata). */
   readonly metadata: Metadata;
 }
 
 /**
- * Which side of publish-subscribe a socket is on, for the engine's subscription translation:
- * a subscriber's `0x01`/`0x00` messages go to ZMTP 3.1 peers as SUBSCRIBE/CANCEL commands, and a
- * publisher gets the SUBSCRIBE/CANCEL commands it receives as `0x01`/`0x00` messages.
+ * What a socket type does with the traffic of one connection beyond carrying messages: how its
+ * pattern's messages become commands and back (subscriptions, RFC 29/37; groups, RFC 48). Each
+ * hook is optional; a connection without hooks pays nothing for them.
+ *
+ * @example A subscriber's hook for a ZMTP 3.1 peer
+ * ```ts ignore
+ * import type { TrafficHooks } from "./engine.ts";
+ * import { encodeSubscribe } from "./command.ts";
+ * const hooks: TrafficHooks = {
+ *   outgoing: (msg) => msg.length === 1 && msg[0][0] === 1 ? encodeSubscribe(msg[0].subarray(1)) : undefined,
+ * };
+ * ```
  */
-export type SubscriptionRole = "subscriber" | "publisher";
+export interface TrafficHooks {
+  /**
+   * Sees each message the pattern sends: returns the body of a command to send instead, or
+   * undefined to send the message as it is.
+   */
+  readonly outgoing?: (msg: Uint8Array[]) => Uint8Array | undefined;
+  /**
+   * Sees each command of the peer after the handshake that the engine does not handle itself (it
+   * handles PING and PONG): returns a message to hand to the pattern in its place, or undefined to
+   * drop the command (libzmq drops commands it has no use for).
+   */
+  readonly command?: (name: string, data: Uint8Array) => Uint8Array[] | undefined;
+  /** Sees each message of the peer: false drops it before the pattern sees it. */
+  readonly incoming?: (msg: Uint8Array[]) => boolean;
+}
+
+/**
+ * Gives a connection its {@linkcode TrafficHooks} once the handshake has told who the peer is
+ * (its version decides, for one, whether subscriptions go as commands); undefined for none.
+ *
+ * @example No hooks for ZMTP 2.0 peers
+ * ```ts ignore
+ * import type { TrafficHooksFor } from "./engine.ts";
+ * const hooksFor: TrafficHooksFor = (peer) => peer.version === "2.0" ? undefined : {};
+ * ```
+ */
+export type TrafficHooksFor = (peer: ZmtpPeer) => TrafficHooks | undefined;
 
 /** What the local side announces and accepts. */
 export interface EngineOptions {
@@ -80,8 +125,10 @@ export interface EngineOptions {
   readonly routingId?: Uint8Array;
   /** Largest frame accepted from the peer in bytes; -1 (or 0) means no limit. */
   readonly maxMsgSize: number;
-  /** Our publish-subscribe side (see {@linkcode subscriptionRoleOf}); none for other types. */
-  readonly subscriptionRole?: SubscriptionRole;
+  /** The security mechanism, named in the greeting; the peer's must be the same. Default NULL. */
+  readonly mechanism?: MechanismFactory;
+  /** What our socket type does with the traffic of each connection (see {@linkcode TrafficHooks}). */
+  readonly hooks?: TrafficHooksFor;
   /** Milliseconds between our PINGs; 0 (the default) sends none. */
   readonly heartbeatIvl?: number;
   /** The TTL our PINGs announce, in ms (sent in tenths of a second); 0 (the default) is none. */
@@ -90,8 +137,6 @@ export interface EngineOptions {
   readonly heartbeatTimeout?: number;
 }
 
-// Socket types that announce an Identity property (libzmq `add_basic_properties`).
-const SENDS_IDENTITY: ReadonlySet<string> = new Set(["REQ", "DEALER", "ROUTER"]);
 const EMPTY = new Uint8Array(0);
 // How long a refusal waits for its ERROR command to reach the OS before the connection closes.
 const ERROR_FLUSH_MS = 100;
@@ -112,24 +157,9 @@ export function refusePeerType(local: SocketTypeName, peer: string): string | un
 }
 
 /**
- * The publish-subscribe side of a socket type: PUB and XPUB publish, SUB and XSUB subscribe.
- *
- * @example
- * ```ts ignore
- * import { subscriptionRoleOf } from "./engine.ts";
- * console.log(subscriptionRoleOf("XSUB")); // "subscriber"
- * ```
- */
-export function subscriptionRoleOf(type: SocketTypeName): SubscriptionRole | undefined {
-  if (type === "PUB" || type === "XPUB") return "publisher";
-  if (type === "SUB" || type === "XSUB") return "subscriber";
-  return undefined;
-}
-
-/**
- * Runs the greeting and NULL handshake (or the ZMTP 2.0 identity exchange) on a fresh connection.
- * Resolves with the ready stream and what the peer announced; rejects with an `EPROTO` error
- * saying why (the caller closes `conn`).
+ * Runs the greeting and the mechanism's handshake (or the ZMTP 2.0 identity exchange) on a fresh
+ * connection. Resolves with the ready stream and what the peer announced; rejects with an `EPROTO`
+ * error saying why (the caller closes `conn`).
  *
  * @example Handshake on a dialed connection
  * ```ts ignore
@@ -143,7 +173,14 @@ export function zmtpHandshake(
   options: EngineOptions,
 ): Promise<{ stream: ZmtpStream; peer: ZmtpPeer }> {
   return new Promise((resolve, reject) => {
-    const ours = encodeGreeting();
+    // the stream takes over the mechanism's command channel once the greeting is done
+    let sendCommand: (body: Uint8Array) => void = () => {};
+    const mechanism = (options.mechanism ?? NULL_MECHANISM).create({
+      socketType: options.socketType,
+      routingId: options.routingId,
+      send: (body) => sendCommand(body),
+    });
+    const ours = encodeGreeting({ mechanism: mechanism.name, asServer: mechanism.asServer });
     const reader = new GreetingReader();
     let sentMajor = false;
     let sentRest = false;
@@ -160,32 +197,48 @@ export function zmtpHandshake(
         conn.write(ours.subarray(SIGNATURE_SIZE, SIGNATURE_SIZE + 1));
       }
       const major = reader.major;
-      if (!sentRest && major !== undefined && major > 0) {
+      if (!sentRest && major !== undefined && major > 0 && (major >= 3 || mechanism.zmtp2)) {
         sentRest = true;
-        // RFC 23 allows the ZMTP 2.0 downgrade only under NULL, our only mechanism; like libzmq we
-        // keep the major byte 3 already sent and add our socket-type number (RFC 15's greeting).
+        // like libzmq we keep the major byte 3 already sent and, to a ZMTP 2.0 peer, add only the
+        // last byte of RFC 15's greeting: our socket-type number
         conn.write(
           major >= 3
             ? ours.subarray(SIGNATURE_SIZE + 1)
-            : new Uint8Array([SocketType[options.socketType]]),
+            : encodeGreetingV2(SocketType[options.socketType]).subarray(V2_GREETING_SIZE - 1),
         );
       }
       const result = reader.result;
       if (result === undefined) return;
       if (!result.ok) return fail(GREETING_REASONS[result.reason]);
-      const greeting = result.greeting;
-      const refusal = greeting.version === 2
-        ? refuseV2Peer(options.socketType, greeting.socketType)
-        : greeting.mechanism !== "NULL"
-        ? `security mechanism mismatch: peer uses ${greeting.mechanism}, we use NULL`
-        : undefined;
+      const refusal = refuseGreeting(options.socketType, mechanism, result.greeting);
       if (refusal !== undefined) return fail(refusal);
-      const stream = new ZmtpStream(conn, options, greeting);
+      const stream = new ZmtpStream(conn, options, result.greeting, mechanism);
+      sendCommand = (body) => conn.write(encodeCommandFrame(body));
       stream.ready.then((peer) => resolve({ stream, peer }), reject);
       stream.begin(chunk.subarray(used));
     };
     conn.write(ours.subarray(0, SIGNATURE_SIZE));
   });
+}
+
+// Why the peer's greeting ends the connection, if it does.
+function refuseGreeting(
+  local: SocketTypeName,
+  mechanism: Mechanism,
+  greeting: PeerGreeting,
+): string | undefined {
+  if (greeting.version === 2) {
+    // RFC 23 §Backwards Interoperability: only NULL may fall back to ZMTP 2.0, which has no
+    // handshake
+    if (!mechanism.zmtp2) {
+      return `peer speaks ZMTP 2.0, which has no security handshake; we use ${mechanism.name}`;
+    }
+    return refuseV2Peer(local, greeting.socketType);
+  }
+  if (greeting.mechanism !== mechanism.name) {
+    return `security mechanism mismatch: peer uses ${greeting.mechanism}, we use ${mechanism.name}`;
+  }
+  return mechanism.checkPeerRole?.(greeting.asServer);
 }
 
 // A ZMTP 2.0 peer has no ERROR command: a wrong type is just disconnected, as libzmq does.
@@ -218,8 +271,15 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   #options: EngineOptions;
   #greeting: PeerGreeting;
   #version: ZmtpVersion;
+  #mechanism: Mechanism;
   #decoder: FrameDecoder;
   #peer: ZmtpPeer | undefined; // set by the peer's READY (or 2.0 identity frame)
+  // the socket type's hooks and the mechanism's frame protection, set once the peer is known
+  #outgoing: TrafficHooks["outgoing"];
+  #commandHook: TrafficHooks["command"];
+  #incoming: TrafficHooks["incoming"];
+  #wrap: Mechanism["wrap"];
+  #unwrap: Mechanism["unwrap"];
   #pending: Uint8Array[][] | undefined = []; // messages received before start()
   #reason: MqError | undefined;
   #settle: Settle;
@@ -231,15 +291,17 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   #timeoutTimer: Timer | undefined; // armed by our PING, cleared by any traffic
   #ttlTimer: Timer | undefined; // armed by the peer's PING with a TTL, cleared by any traffic
 
-  constructor(conn: Connection, options: EngineOptions, greeting: PeerGreeting) {
+  constructor(
+    conn: Connection,
+    options: EngineOptions,
+    greeting: PeerGreeting,
+    mechanism: Mechanism,
+  ) {
     this.#conn = conn;
     this.#options = options;
     this.#greeting = greeting;
-    this.#version = greeting.version === 2
-      ? "2.0"
-      : greeting.major > 3 || greeting.minor >= 1
-      ? "3.1"
-      : "3.0";
+    this.#mechanism = mechanism;
+    this.#version = greeting.version === 2 ? "2.0" : isZmtp31(greeting) ? "3.1" : "3.0";
     let settle!: Settle;
     this.ready = new Promise<ZmtpPeer>((resolve, reject) => (settle = { resolve, reject }));
     this.#settle = settle;
@@ -248,19 +310,13 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
       v2: greeting.version === 2,
       onMessage: (frames) => this.#message(frames),
       onCommand: (body) => this.#command(body),
-      onError: (reason) =>
-        this.#protocolError(
-          reason === "frame-too-large" ? "EMSGSIZE" : "EPROTO",
-          reason === "frame-too-large"
-            ? `peer sent a frame larger than maxMsgSize ${options.maxMsgSize}`
-            : `peer broke ZMTP framing (${reason})`,
-        ),
+      onError: (reason) => this.#framingError(reason),
     });
   }
 
   /**
-   * Sends our READY (or, to a ZMTP 2.0 peer, our identity frame) and decodes `rest`, the bytes
-   * that followed the peer's greeting.
+   * Starts the mechanism's handshake (or, with a ZMTP 2.0 peer, sends our identity frame) and
+   * decodes `rest`, the bytes that followed the peer's greeting.
    */
   begin(rest: Uint8Array): void {
     const conn = this.#conn;
@@ -281,16 +337,13 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
           (err ? new MqError("ECLOSED", `connection lost: ${err.message}`) : undefined),
       );
     };
-    const type = this.#options.socketType;
-    const identity = SENDS_IDENTITY.has(type) ? this.#options.routingId : undefined;
     if (this.#version === "2.0") {
       // RFC 15: the first message is our identity, one frame of at most 255 bytes
-      const id = identity ?? EMPTY;
-      conn.write(Uint8Array.of(0, id.length, ...id));
+      const id = announcedIdentity(this.#options) ?? EMPTY;
+      conn.write(dataFrameHeader(id.length, false));
+      if (id.length > 0) conn.write(id);
     } else {
-      const props: Record<string, string | Uint8Array> = { "Socket-Type": type };
-      if (SENDS_IDENTITY.has(type)) props["Identity"] = identity ?? EMPTY;
-      conn.write(encodeCommandFrame(encodeReady(props satisfies MetadataInit)));
+      this.#mechanism.start();
     }
     if (rest.length > 0) this.#decoder.push(rest);
   }
@@ -322,24 +375,23 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 
   /**
-   * Queues one multipart message (at least one frame). On a subscriber, a one-frame message that
-   * starts with `0x01` or `0x00` goes to a ZMTP 3.1 peer as a SUBSCRIBE or CANCEL command.
+   * Queues one multipart message (at least one frame). The socket type's `outgoing` hook may send
+   * a command in its place (a subscriber's `0x01`/`0x00` message goes to a ZMTP 3.1 peer as
+   * SUBSCRIBE or CANCEL).
    */
   write(msg: Uint8Array[]): void {
-    if (this.#options.subscriptionRole === "subscriber" && this.#version === "3.1") {
-      const command = subscriptionCommand(msg);
-      if (command !== undefined) return this.#conn.write(encodeCommandFrame(command));
+    const outgoing = this.#outgoing;
+    if (outgoing !== undefined) {
+      const command = outgoing(msg);
+      if (command !== undefined) return this.#writeCommand(command);
     }
-    if (this.#options.socketType === "DISH") {
-      // a DISH sends nothing but its groups, always as commands (libzmq's dish session)
-      const command = groupCommand(msg);
-      if (command !== undefined) return this.#conn.write(encodeCommandFrame(command));
-    }
+    if (this.#wrap !== undefined) return this.#writeWrapped(msg, this.#wrap);
+    const conn = this.#conn;
     const last = msg.length - 1;
     for (let i = 0; i <= last; i++) {
       const frame = msg[i]!;
-      this.#conn.write(frameHeader(frame.length, i < last));
-      if (frame.length > 0) this.#conn.write(frame);
+      conn.write(dataFrameHeader(frame.length, i < last));
+      if (frame.length > 0) conn.write(frame);
     }
   }
 
@@ -360,13 +412,25 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     this.#conn.close();
   }
 
+  // A command after the handshake, through the mechanism's protection if it has one.
+  #writeCommand(body: Uint8Array): void {
+    const wrap = this.#wrap;
+    this.#conn.write(encodeCommandFrame(wrap === undefined ? body : wrap(FLAG_COMMAND, body)));
+  }
+
+  #writeWrapped(msg: Uint8Array[], wrap: NonNullable<Mechanism["wrap"]>): void {
+    const last = msg.length - 1;
+    for (let i = 0; i <= last; i++) {
+      this.#conn.write(encodeCommandFrame(wrap(i < last ? FLAG_MORE : 0, msg[i]!)));
+    }
+  }
+
   #message(frames: Uint8Array[]): void {
     if (this.#peer === undefined) {
       if (this.#version === "2.0") return this.#identityV2(frames);
       return this.#handshakeFailed("peer sent a message before its READY command");
     }
-    // a RADIO takes only JOIN/LEAVE from a DISH; data could pass for a join (libzmq drops it)
-    if (this.#options.socketType === "RADIO") return;
+    if (this.#incoming !== undefined && !this.#incoming(frames)) return;
     this.#deliver(frames);
   }
 
@@ -376,6 +440,21 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 
   #command(body: Uint8Array): void {
+    if (this.#peer !== undefined && this.#unwrap !== undefined) return this.#unwrapped(body);
+    this.#plainCommand(body);
+  }
+
+  // A protected frame: a message frame goes back into the decoder's message assembly.
+  #unwrapped(body: Uint8Array): void {
+    const frame = this.#unwrap!(body);
+    if (frame === undefined) {
+      return this.#protocolError("EPROTO", "peer sent a frame the mechanism cannot open");
+    }
+    if ((frame.flags & FLAG_COMMAND) !== 0) this.#plainCommand(frame.body);
+    else this.#decoder.frame((frame.flags & FLAG_MORE) !== 0, frame.body);
+  }
+
+  #plainCommand(body: Uint8Array): void {
     const command = parseCommand(body);
     if (!command.ok) {
       if (this.#peer === undefined) {
@@ -384,38 +463,17 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
       return; // libzmq drops what it cannot use after the handshake
     }
     if (this.#peer === undefined) return this.#handshakeCommand(command.name, command.data);
-    switch (command.name) {
-      case "PING":
-        return this.#ping(command.data);
-      case "SUBSCRIBE":
-      case "CANCEL":
-        // a publisher's pattern reads subscriptions in the ZMTP 3.0 form, whatever the peer speaks
-        if (this.#options.subscriptionRole === "publisher") {
-          const msg = new Uint8Array(1 + command.data.length);
-          msg[0] = command.name === "SUBSCRIBE" ? 1 : 0;
-          msg.set(command.data, 1);
-          this.#deliver([msg]);
-        }
-        return;
-      case "JOIN":
-      case "LEAVE":
-        // RFC 48: a RADIO's pattern reads them as one frame, 0x01 (JOIN) or 0x00 (LEAVE) + group
-        if (this.#options.socketType === "RADIO") {
-          const msg = new Uint8Array(1 + command.data.length);
-          msg[0] = command.name === "JOIN" ? 1 : 0;
-          msg.set(command.data, 1);
-          this.#deliver([msg]);
-        }
-        return;
-    }
-    // PONG needs nothing (any traffic already cleared the timeout); unknown commands are ignored,
-    // as libzmq does
+    if (command.name === "PING") return this.#ping(command.data);
+    // PONG needs nothing (any traffic already cleared the timeout); the socket type's hook may
+    // turn a command into a message for its pattern; others are ignored, as libzmq does
+    const msg = this.#commandHook?.(command.name, command.data);
+    if (msg !== undefined) this.#deliver(msg);
   }
 
   #ping(data: Uint8Array): void {
     const ping = parsePing(data);
     if (!ping.ok) return;
-    this.#conn.write(encodeCommandFrame(encodePong(ping.context)));
+    this.#writeCommand(encodePong(ping.context));
     // RFC 37: the peer's TTL says how long it may stay silent after this PING
     if (ping.ttl > 0 && this.#ttlTimer === undefined && !this.#ended && !this.#paused) {
       const ms = ping.ttl * 100;
@@ -432,28 +490,34 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 
   #handshakeCommand(name: string, data: Uint8Array): void {
+    if (this.#failed) return;
     if (name === "ERROR") {
+      // RFC 23/37 §Error Handling: the same for every mechanism
       const error = parseError(data);
       const why = error.ok ? JSON.stringify(error.message) : "(malformed reason)";
       return this.#handshakeFailed(`peer refused the handshake with ERROR ${why}`);
     }
-    if (name !== "READY") {
-      return this.#handshakeFailed(`peer sent ${name} where READY was expected`);
+    const step = this.#mechanism.command(name, data);
+    if (step.kind === "more") return;
+    if (step.kind === "failed") {
+      if (step.error === undefined) return this.#handshakeFailed(step.reason);
+      return this.#refuse(step.error, step.reason);
     }
-    const parsed = parseMetadata(data);
-    if (!parsed.ok) return this.#handshakeFailed(`peer READY is malformed (${parsed.reason})`);
-    const socketType = metadataText(parsed.metadata, "Socket-Type");
+    const metadata = step.metadata;
+    const socketType = metadataText(metadata, "Socket-Type");
     if (socketType === undefined) {
-      return this.#handshakeFailed("peer READY has no Socket-Type property");
+      return this.#handshakeFailed("peer announced no Socket-Type property");
     }
     const refusal = refusePeerType(this.#options.socketType, socketType);
-    if (refusal !== undefined) {
-      // RFC 23: tell the peer why, then disconnect (libzmq itself just disconnects)
-      this.#conn.write(encodeCommandFrame(encodeError(refusal.slice(0, 255))));
-      return this.#handshakeFailed(refusal, true);
-    }
-    const identity = parsed.metadata.get("Identity") ?? EMPTY;
-    this.#ready(socketType, identity, parsed.metadata);
+    // RFC 23: tell the peer why, then disconnect (libzmq itself just disconnects)
+    if (refusal !== undefined) return this.#refuse(refusal, refusal);
+    this.#ready(socketType, metadata.get("Identity") ?? EMPTY, metadata);
+  }
+
+  // Sends the peer an ERROR command, then fails once it has reached the OS.
+  #refuse(error: string, reason: string): void {
+    this.#conn.write(encodeCommandFrame(encodeError(fitReason(error))));
+    this.#handshakeFailed(reason, true);
   }
 
   // RFC 15: the first message of a ZMTP 2.0 peer is its identity, a single frame.
@@ -468,9 +532,18 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
 
   #ready(socketType: string, identity: Uint8Array, metadata: Metadata): void {
     const minor = this.#greeting.version === 2 ? 0 : this.#greeting.minor;
-    this.#peer = { socketType, identity, minor, version: this.#version, metadata };
+    const peer: ZmtpPeer = { socketType, identity, minor, version: this.#version, metadata };
+    this.#peer = peer;
+    const hooks = this.#options.hooks?.(peer);
+    this.#outgoing = hooks?.outgoing;
+    this.#commandHook = hooks?.command;
+    this.#incoming = hooks?.incoming;
+    this.#wrap = this.#mechanism.wrap?.bind(this.#mechanism);
+    this.#unwrap = this.#mechanism.unwrap?.bind(this.#mechanism);
+    // a mechanism that protects frames sends them all as commands: a bare data frame is an attack
+    if (this.#unwrap !== undefined) this.#decoder.acceptData = false;
     this.#conn.pause(); // until start(); messages already decoded wait in #pending
-    this.#settle.resolve(this.#peer);
+    this.#settle.resolve(peer);
   }
 
   #handshakeFailed(reason: string, flushFirst = false): void {
@@ -492,6 +565,20 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     conn.onClose = done;
   }
 
+  #framingError(reason: FrameErrorReason): void {
+    if (reason === "frame-too-large") {
+      const max = this.#options.maxMsgSize;
+      return this.#protocolError("EMSGSIZE", `peer sent a frame larger than maxMsgSize ${max}`);
+    }
+    if (reason === "unexpected-data") {
+      return this.#protocolError(
+        "EPROTO",
+        `peer sent a data frame where ${this.#mechanism.name} allows only commands`,
+      );
+    }
+    this.#protocolError("EPROTO", `peer broke ZMTP framing (${reason})`);
+  }
+
   #protocolError(code: "EPROTO" | "EMSGSIZE", reason: string): void {
     if (this.#peer === undefined) return this.#handshakeFailed(reason);
     const error = new MqError(code, reason);
@@ -508,9 +595,12 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     if (ivl <= 0 || this.#version === "2.0" || this.#ended || this.#pingTimer !== undefined) return;
     const ttl = Math.min(MAX_TTL_DS, Math.floor((this.#options.heartbeatTtl ?? 0) / 100));
     const timeout = this.#options.heartbeatTimeout ?? ivl;
-    const ping = encodeCommandFrame(encodePing(ttl));
+    const body = encodePing(ttl);
+    // one frame for every PING, unless the mechanism protects each frame anew
+    const ping = this.#wrap === undefined ? encodeCommandFrame(body) : undefined;
     this.#pingTimer = setInterval(() => {
-      this.#conn.write(ping);
+      if (ping !== undefined) this.#conn.write(ping);
+      else this.#writeCommand(body);
       if (timeout <= 0 || this.#timeoutTimer !== undefined || this.#paused) return;
       this.#timeoutTimer = setTimeout(() => {
         this.#timeoutTimer = undefined;
@@ -544,47 +634,11 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 }
 
-/** The SUBSCRIBE/CANCEL command body for a ZMTP 3.0 subscription message, if `msg` is one. */
-function subscriptionCommand(msg: Uint8Array[]): Uint8Array | undefined {
-  if (msg.length !== 1) return undefined;
-  const frame = msg[0]!;
-  if (frame.length === 0 || frame[0]! > 1) return undefined;
-  const topic = frame.subarray(1);
-  return frame[0] === 1 ? encodeSubscribe(topic) : encodeCancel(topic);
-}
+const utf8 = new TextEncoder();
 
-/** The JOIN/LEAVE command body for a DISH's group message (0x01/0x00 + group), if `msg` is one. */
-function groupCommand(msg: Uint8Array[]): Uint8Array | undefined {
-  if (msg.length !== 1) return undefined;
-  const frame = msg[0]!;
-  if (frame.length === 0 || frame[0]! > 1) return undefined;
-  return encodeCommand(frame[0] === 1 ? "JOIN" : "LEAVE", frame.subarray(1));
-}
-
-// Every short header (flags 0 or MORE, size 0..255) made once: allocating a
-// two-byte array per frame cost half of Deno's sending time at 64 B. Sharing
-// them (and one scratch array for long headers) is safe because
-// Connection.write copies anything this small before it returns.
-const SHORT_HEADERS: Uint8Array[] = Array.from(
-  { length: 512 },
-  (_, i) => new Uint8Array([i >= 256 ? FLAG_MORE : 0, i & 0xff]),
-);
-const longHeader = new Uint8Array(9);
-
-/** A data frame's header: flags, then a 1-byte or (above 255) 8-byte size. */
-function frameHeader(size: number, more: boolean): Uint8Array {
-  if (size <= 255) return SHORT_HEADERS[more ? 256 + size : size]!;
-  const out = longHeader;
-  out[0] = (more ? FLAG_MORE : 0) | FLAG_LONG;
-  const hi = Math.floor(size / 0x100000000);
-  const lo = size >>> 0;
-  out[1] = hi >>> 24;
-  out[2] = hi >>> 16;
-  out[3] = hi >>> 8;
-  out[4] = hi;
-  out[5] = lo >>> 24;
-  out[6] = lo >>> 16;
-  out[7] = lo >>> 8;
-  out[8] = lo;
+// An ERROR reason holds at most 255 bytes of UTF-8: cut whole characters off the end until it fits.
+function fitReason(text: string): string {
+  let out = text;
+  while (utf8.encode(out).length > 255) out = out.slice(0, -1);
   return out;
 }

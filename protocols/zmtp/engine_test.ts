@@ -7,6 +7,9 @@ import type { Connection } from "../../transports/transport.ts";
 import type { MonitorEvent } from "../monitor.ts";
 import { Dealer, Pull, Router } from "./mod.ts";
 import { type EngineOptions, zmtpHandshake, type ZmtpPeer, type ZmtpStream } from "./engine.ts";
+import { publisherHooks, subscriberHooks } from "./_subscription_hooks.ts";
+import { parseMetadata } from "./command.ts";
+import type { Mechanism, MechanismFactory } from "./mechanisms/mechanism.ts";
 
 // The raw peer below builds and parses ZMTP bytes by hand (not with greeting.ts/frame.ts), so the
 // engine is not checked against its own codecs.
@@ -30,13 +33,17 @@ function command(name: string, data: Uint8Array): Uint8Array {
   return new Uint8Array([0x04, body.length, ...body]);
 }
 
-function ready(props: Record<string, string>): Uint8Array {
+function properties(props: Record<string, string>): Uint8Array {
   const data: number[] = [];
   for (const [k, v] of Object.entries(props)) {
     const value = enc.encode(v);
     data.push(k.length, ...enc.encode(k), 0, 0, 0, value.length, ...value);
   }
-  return command("READY", new Uint8Array(data));
+  return new Uint8Array(data);
+}
+
+function ready(props: Record<string, string>): Uint8Array {
+  return command("READY", properties(props));
 }
 
 class RawZmtp {
@@ -441,7 +448,7 @@ describe("zmtp engine with ZMTP 2.0 peers", () => {
   });
 
   test("a subscriber sends its 0x01/0x00 messages to a 2.0 peer as they are [ZMTP-V2-6] [ZMTP-SUBCMD-2]", async () => {
-    const options = { socketType: "SUB", maxMsgSize: -1, subscriptionRole: "subscriber" } as const;
+    const options = { socketType: "SUB", maxMsgSize: -1, hooks: subscriberHooks } as const;
     const r = await rig(options, helloV2(1));
     try {
       r.stream.write([new Uint8Array([1, 0x61])]);
@@ -531,8 +538,8 @@ describe("zmtp engine heartbeats", () => {
 });
 
 describe("zmtp engine subscription translation", () => {
-  const subscriber = { socketType: "SUB", maxMsgSize: -1, subscriptionRole: "subscriber" } as const;
-  const publisher = { socketType: "PUB", maxMsgSize: -1, subscriptionRole: "publisher" } as const;
+  const subscriber = { socketType: "SUB", maxMsgSize: -1, hooks: subscriberHooks } as const;
+  const publisher = { socketType: "PUB", maxMsgSize: -1, hooks: publisherHooks } as const;
 
   test("a subscriber's 0x01/0x00 messages go to a 3.1 peer as SUBSCRIBE/CANCEL commands [ZMTP-SUBCMD-1]", async () => {
     const r = await rig(subscriber, helloV3(1, "PUB"));
@@ -604,6 +611,238 @@ describe("zmtp engine subscription translation", () => {
       await within(2000, poll(() => r.got.length >= 1), "the message");
       await delay(20);
       assert.deepEqual(r.got.map((m) => m.map((f) => [...f])), [[[0x7a]]]);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+// ---- the mechanism seam and the socket types' hooks --------------------------------------------
+
+// A toy mechanism for the seam: we speak first with HELLO, the peer's WELCOME carries its metadata
+// and ends the handshake; after it every frame travels inside a MESSAGE command as its flags byte
+// and its body XORed with 0x5a. Anything else from the peer fails with an ERROR.
+const XOR_MECHANISM: MechanismFactory = {
+  name: "X-XOR",
+  create: (setup): Mechanism => ({
+    name: "X-XOR",
+    asServer: true,
+    zmtp2: false,
+    start: () => setup.send(new Uint8Array([5, ...enc.encode("HELLO")])),
+    command: (name, data) => {
+      if (name !== "WELCOME") {
+        return { kind: "failed", reason: `X-XOR got ${name}`, error: `unexpected ${name}` };
+      }
+      const parsed = parseMetadata(data);
+      return parsed.ok
+        ? { kind: "done", metadata: parsed.metadata }
+        : { kind: "failed", reason: "bad WELCOME" };
+    },
+    wrap: (flags, body) => xorMessage(flags, body),
+    unwrap: (body) => {
+      if (dec.decode(body.subarray(0, 8)) !== "\x07MESSAGE" || body.length < 9) return undefined;
+      return { flags: body[8]!, body: body.subarray(9).map((b) => b ^ 0x5a) };
+    },
+  }),
+};
+
+/** An X-XOR MESSAGE command body carrying one frame. */
+function xorMessage(flags: number, body: Uint8Array): Uint8Array {
+  return new Uint8Array([7, ...enc.encode("MESSAGE"), flags, ...body.map((b) => b ^ 0x5a)]);
+}
+
+/** The frame framed as X-XOR sends it: a command frame holding a MESSAGE. */
+function xorFrame(flags: number, body: Uint8Array): Uint8Array {
+  const inner = xorMessage(flags, body);
+  return new Uint8Array([0x04, inner.length, ...inner]);
+}
+
+/** A raw peer that sent `hello` to an engine with `options`, and the handshake's outcome. */
+async function handshakeWith(
+  options: EngineOptions,
+  hello: Uint8Array,
+): Promise<{ raw: RawZmtp; outcome: Promise<unknown>; close(): Promise<void> }> {
+  const accepted = Promise.withResolvers<Connection>();
+  const listener = await tcpTransport().listen(
+    parseEndpoint("tcp://127.0.0.1:0", "listen") as never,
+    (c) => accepted.resolve(c),
+  );
+  const raw = await RawZmtp.dial(listener.url);
+  const conn = await accepted.promise;
+  raw.write(hello);
+  const outcome = zmtpHandshake(conn, options).then(({ stream }) => stream);
+  outcome.catch(() => {});
+  return {
+    raw,
+    outcome,
+    close: async () => {
+      conn.close();
+      await conn.closed;
+      await raw.close();
+      await listener.close();
+    },
+  };
+}
+
+describe("zmtp engine mechanism seam", () => {
+  const xor = { socketType: "PUSH", maxMsgSize: -1, mechanism: XOR_MECHANISM } as const;
+
+  test("NULL is the default; the greeting names the chosen mechanism and a mismatch is refused [ZMTP-MECH-1]", async () => {
+    const r = await rig({ socketType: "PUSH", maxMsgSize: -1 }, helloV3(1, "PULL"));
+    try {
+      await r.raw.waitFor(64, "greeting");
+      assert.equal(dec.decode(r.raw.bytes.subarray(12, 17)), "NULL\0");
+    } finally {
+      await r.close();
+    }
+    const h = await handshakeWith(xor, helloV3(1, "PULL")); // the peer greets with NULL
+    try {
+      await assert.rejects(h.outcome, /mechanism mismatch: peer uses NULL, we use X-XOR/);
+      await h.raw.waitFor(64, "greeting");
+      await delay(20);
+      assert.equal(dec.decode(h.raw.bytes.subarray(12, 18)), "X-XOR\0");
+      assert.equal(h.raw.bytes[32], 1, "the mechanism's as-server flag");
+      assert.equal(h.raw.bytes.length, 64, "no handshake command after a mismatch");
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("the mechanism drives the handshake: it speaks first, gets the peer's commands, and its metadata is checked [ZMTP-MECH-2]", async () => {
+    const welcome = command("WELCOME", properties({ "Socket-Type": "PULL", "X-Colour": "blue" }));
+    const r = await rig(xor, new Uint8Array([...greeting(3, 1, "X-XOR"), ...welcome]));
+    try {
+      await r.raw.waitFor(64 + 8, "HELLO");
+      assert.deepEqual(commandNames(r.raw.bytes, 64), ["HELLO"]);
+      assert.equal(r.peer.socketType, "PULL");
+      assert.equal(dec.decode(r.peer.metadata.get("X-Colour")), "blue");
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("a failing mechanism's ERROR goes to the peer; a wrong Socket-Type is refused after it; the peer's ERROR ends any handshake [ZMTP-MECH-2]", async () => {
+    const cases: [Uint8Array, RegExp, string | undefined][] = [
+      [command("BOGUS", new Uint8Array(0)), /X-XOR got BOGUS/, "unexpected BOGUS"],
+      [
+        command("WELCOME", properties({ "Socket-Type": "PUB" })),
+        /"PUB" cannot talk to PUSH/,
+        'peer socket type "PUB" cannot talk to PUSH',
+      ],
+      [command("WELCOME", properties({ Identity: "x" })), /no Socket-Type/, undefined],
+      [command("ERROR", new Uint8Array([2, 0x34, 0x30])), /ERROR "40"/, undefined],
+    ];
+    for (const [bytes, reason, error] of cases) {
+      const h = await handshakeWith(xor, new Uint8Array([...greeting(3, 1, "X-XOR"), ...bytes]));
+      try {
+        await assert.rejects(h.outcome, reason);
+        await h.raw.waitFor(64 + 8, "HELLO");
+        await delay(20);
+        const sent = frames(h.raw.bytes, 64);
+        assert.deepEqual(commandNames(h.raw.bytes, 64), error ? ["HELLO", "ERROR"] : ["HELLO"]);
+        if (error) assert.equal(dec.decode(sent[1]![1].subarray(7)), error);
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
+  test("wrap and unwrap see every frame after the handshake, both ways; a bare data frame is refused [ZMTP-MECH-3]", async () => {
+    const welcome = command("WELCOME", properties({ "Socket-Type": "PULL" }));
+    const r = await rig(xor, new Uint8Array([...greeting(3, 1, "X-XOR"), ...welcome]));
+    const closed = Promise.withResolvers<unknown>();
+    r.stream.onClose = (reason) => closed.resolve(reason);
+    try {
+      await r.raw.waitFor(64 + 8, "HELLO");
+      const start = r.raw.bytes.length;
+      r.stream.write([enc.encode("ab"), enc.encode("c")]);
+      r.raw.write(xorFrame(4, new Uint8Array([4, ...enc.encode("PING"), 0, 0, 0x63])));
+      await within(2000, poll(() => frames(r.raw.bytes, start).length >= 3), "three frames");
+      const got = frames(r.raw.bytes, start).map(([f, b]) => [f, [...b]]);
+      assert.deepEqual(got, [
+        [4, [...xorMessage(1, enc.encode("ab"))]],
+        [4, [...xorMessage(0, enc.encode("c"))]],
+        [4, [...xorMessage(4, new Uint8Array([4, ...enc.encode("PONG"), 0x63]))]],
+      ]);
+      r.raw.write(xorFrame(1, enc.encode("x")));
+      r.raw.write(xorFrame(0, enc.encode("yz")));
+      await within(2000, poll(() => r.got.length >= 1), "the unwrapped message");
+      assert.deepEqual(r.got.map((m) => m.map((f) => dec.decode(f))), [["x", "yz"]]);
+      r.raw.write(new Uint8Array([0x00, 1, 0x61])); // a bare data frame
+      const reason = await within(2000, closed.promise, "close");
+      assert.match(String(reason), /data frame/);
+      assert.equal(r.got.length, 1);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("NULL has no wrap: frames go on the wire as they are [ZMTP-MECH-3]", async () => {
+    const r = await rig({ socketType: "PUSH", maxMsgSize: -1 }, helloV3(1, "PULL"));
+    try {
+      await r.raw.waitFor(66, "READY");
+      const start = r.raw.bytes.length;
+      r.stream.write([enc.encode("ab"), enc.encode("c")]);
+      await r.raw.waitFor(start + 7, "the message");
+      assert.deepEqual([...r.raw.bytes.subarray(start)], [1, 2, 0x61, 0x62, 0, 1, 0x63]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("only a mechanism that allows it (NULL) falls back to ZMTP 2.0 [ZMTP-MECH-4]", async () => {
+    const h = await handshakeWith(xor, helloV2(7));
+    try {
+      await assert.rejects(h.outcome, /ZMTP 2\.0.*X-XOR/);
+      await h.raw.waitFor(11, "signature and major");
+      await delay(20);
+      assert.equal(h.raw.bytes.length, 11, "signature and major only: no socket-type byte");
+    } finally {
+      await h.close();
+    }
+    const r = await rig({ socketType: "PUSH", maxMsgSize: -1 }, helloV2(7));
+    try {
+      assert.equal(r.peer.version, "2.0");
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe("zmtp engine traffic hooks", () => {
+  test("a socket type's hooks, made per connection once the peer is known, replace the engine's type rules [ZMTP-HOOK-1]", async () => {
+    const seen: string[] = [];
+    const hooks = (peer: ZmtpPeer) => {
+      seen.push(`${peer.socketType} ${peer.version}`);
+      return {
+        outgoing: (msg: Uint8Array[]) =>
+          dec.decode(msg[0]) === "as-command"
+            ? new Uint8Array([4, ...enc.encode("NOTE")])
+            : undefined,
+        command: (name: string, data: Uint8Array) =>
+          name === "NOTE" ? [enc.encode("note"), data] : undefined,
+        incoming: (msg: Uint8Array[]) => dec.decode(msg[0]) !== "drop",
+      };
+    };
+    const hello = [
+      ...helloV3(0, "PULL"),
+      ...command("NOTE", enc.encode("n1")),
+      ...command("OTHER", enc.encode("o")),
+      ...[0, 4, ...enc.encode("drop")],
+      ...[0, 4, ...enc.encode("keep")],
+    ];
+    const r = await rig({ socketType: "PUSH", maxMsgSize: -1, hooks }, new Uint8Array(hello));
+    try {
+      assert.deepEqual(seen, ["PULL 3.0"]);
+      await within(2000, poll(() => r.got.length >= 2), "two messages");
+      await delay(20);
+      assert.deepEqual(r.got.map((m) => m.map((f) => dec.decode(f))), [["note", "n1"], ["keep"]]);
+      await r.raw.waitFor(66, "READY");
+      const start = r.raw.bytes.length;
+      r.stream.write([enc.encode("as-command")]);
+      r.stream.write([enc.encode("plain")]);
+      await r.raw.waitFor(start + 7 + 7, "a command and a message");
+      assert.deepEqual(commandNames(r.raw.bytes, start), ["NOTE", null]);
     } finally {
       await r.close();
     }

@@ -15,6 +15,7 @@ import { type ConflateOptions, conflatingOptions } from "./dealer.ts";
 import { checkBoolean } from "./router.ts";
 import { XpubPattern } from "./xpub.ts";
 import { ZmqSocket } from "./socket.ts";
+import { publisherHooks } from "./_subscription_hooks.ts";
 
 /**
  * A PUB socket (libzmq's `ZMQ_PUB`).
@@ -51,6 +52,8 @@ export class Pub extends ZmqSocket {
       }),
       conflatingOptions(options, conflate),
       ["conflate"],
+      undefined,
+      publisherHooks,
     );
   }
 }

@@ -6,7 +6,7 @@
  * A message is `[group, data]`: two frames, the group first (0 to 255 bytes, libzmq's
  * `ZMQ_GROUP_MAX_LENGTH`), as a DISH's `recv` returns it and as both travel on the wire (a group
  * frame with MORE set, then the data). Anything else given to `send` is `EINVAL`. A DISH joins and
- * leaves with JOIN/LEAVE commands; the engine hands them to the pattern as one frame, `0x01`
+ * leaves with JOIN/LEAVE commands; RADIO's traffic hook hands them to the pattern as one frame, `0x01`
  * (JOIN) or `0x00` (LEAVE) followed by the group, which is also how an inproc DISH sends them.
  * RADIO cannot receive.
  *
@@ -16,6 +16,7 @@ import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { radioHooks } from "./_subscription_hooks.ts";
 import { topicKey } from "./xpub.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
@@ -112,6 +113,13 @@ export class Radio extends ZmqSocket {
   /** Creates a RADIO socket. */
   constructor(options: ZmqSocketOptions = {}) {
     // send takes [group, data] (group 0 to 255 bytes); any other shape rejects with EINVAL
-    super("RADIO", new RadioPattern(), options, [], (f) => groupMessageError(f, "zmq.Radio"));
+    super(
+      "RADIO",
+      new RadioPattern(),
+      options,
+      [],
+      (f) => groupMessageError(f, "zmq.Radio"),
+      radioHooks,
+    );
   }
 }

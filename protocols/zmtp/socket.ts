@@ -18,7 +18,7 @@ import { SocketBase } from "../socket_base.ts";
 import {
   type EngineOptions,
   refusePeerType,
-  subscriptionRoleOf,
+  type TrafficHooksFor,
   zmtpHandshake,
   type ZmtpPeer,
 } from "./engine.ts";
@@ -138,8 +138,12 @@ function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer, EngineOptio
   };
 }
 
-/** Checks the engine's options and adds what the socket type implies (its subscription role). */
-function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): EngineOptions {
+/** Checks the engine's options and adds the socket type's traffic hooks. */
+function engineOptions(
+  socketType: SocketTypeName,
+  options: ZmqSocketOptions,
+  hooks: TrafficHooksFor | undefined,
+): EngineOptions {
   const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, MAX_MS);
   const routingId = checkRoutingId(options.routingId);
   const heartbeatIvl = checkInteger("heartbeatIvl", options.heartbeatIvl ?? 0, 0, MAX_MS);
@@ -150,7 +154,6 @@ function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): E
     0,
     MAX_MS,
   );
-  const subscriptionRole = subscriptionRoleOf(socketType);
   return {
     socketType,
     maxMsgSize,
@@ -158,7 +161,7 @@ function engineOptions(socketType: SocketTypeName, options: ZmqSocketOptions): E
     heartbeatTtl,
     heartbeatTimeout,
     ...(routingId === undefined ? {} : { routingId }),
-    ...(subscriptionRole === undefined ? {} : { subscriptionRole }),
+    ...(hooks === undefined ? {} : { hooks }),
   };
 }
 
@@ -187,6 +190,8 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
    * @param extra the names of the pattern's own options
    * @param check the socket type's rule for the shape of a sent message (an `EINVAL` to reject
    *   with, or undefined), applied once at `send`
+   * @param hooks what the socket type does with each connection's traffic beyond carrying
+   *   messages (subscriptions and groups as commands; see `_subscription_hooks.ts`)
    */
   protected constructor(
     socketType: SocketTypeName,
@@ -194,6 +199,7 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
     options: ZmqSocketOptions,
     extra: readonly string[] = [],
     check?: (frames: Frames) => MqError | undefined,
+    hooks?: TrafficHooksFor,
   ) {
     const resolved = resolveSocketOptions(options, [
       "maxMsgSize",
@@ -202,7 +208,7 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
       ...extra,
     ]);
     const core = new SocketCore(
-      zmtpFamily(engineOptions(socketType, options)),
+      zmtpFamily(engineOptions(socketType, options, hooks)),
       pattern,
       resolved,
       `zmq.${socketType} socket`,

@@ -18,6 +18,7 @@ import { MqError } from "../errors.ts";
 import type { ConflateOptions } from "./dealer.ts";
 import { checkBoolean } from "./router.ts";
 import { ZmqSocket } from "./socket.ts";
+import { subscriberHooks } from "./_subscription_hooks.ts";
 import { topicBytes } from "./xpub.ts";
 import { XsubPattern } from "./xsub.ts";
 
@@ -53,7 +54,7 @@ export class Sub extends ZmqSocket {
   /** Creates a SUB socket (it receives nothing until `subscribe` is called). */
   constructor(options: SubOptions = {}) {
     const pattern = new SubPattern(true, checkBoolean("conflate", options.conflate));
-    super("SUB", pattern, options, ["conflate"]);
+    super("SUB", pattern, options, ["conflate"], undefined, subscriberHooks);
     this.#pattern = pattern;
   }
 

@@ -13,8 +13,8 @@
  * `welcomeMessage` is sent to each new peer as it attaches. When a peer leaves, the cancels of its
  * topics that no other peer holds are reported.
  *
- * Subscriptions reach a pattern as single-frame messages (`0x01`/`0x00` + topic); the engine turns
- * ZMTP 3.1 SUBSCRIBE/CANCEL commands into that form, and over inproc they travel as they are.
+ * Subscriptions reach a pattern as single-frame messages (`0x01`/`0x00` + topic); the publisher's
+ * traffic hook (`_subscription_hooks.ts`) turns ZMTP 3.1 SUBSCRIBE/CANCEL commands into that form, and over inproc they travel as they are.
  *
  * @module
  */
@@ -27,6 +27,7 @@ import type { Pipe } from "../pipe.ts";
 import { checkConflatable } from "./dealer.ts";
 import { checkBoolean } from "./router.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { publisherHooks } from "./_subscription_hooks.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
@@ -308,7 +309,14 @@ export class XPub extends ZmqSocket {
       welcome: checkWelcome(options.welcomeMessage),
       name: "zmq.XPub",
     });
-    super("XPUB", pattern, options, ["verbose", "manual", "welcomeMessage"]);
+    super(
+      "XPUB",
+      pattern,
+      options,
+      ["verbose", "manual", "welcomeMessage"],
+      undefined,
+      publisherHooks,
+    );
     this.#pattern = pattern;
   }
 

@@ -15,6 +15,7 @@ import type { Pipe } from "../pipe.ts";
 import { LatestPerPipe } from "./dealer.ts";
 import { parseSubscription, subscriptionMessage, topicKey } from "./xpub.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
+import { subscriberHooks } from "./_subscription_hooks.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
@@ -146,6 +147,6 @@ export class XsubPattern implements Pattern<Frames, ZmtpPeer> {
 export class XSub extends ZmqSocket {
   /** Creates an XSUB socket. */
   constructor(options: ZmqSocketOptions = {}) {
-    super("XSUB", new XsubPattern(false), options);
+    super("XSUB", new XsubPattern(false), options, [], undefined, subscriberHooks);
   }
 }
