@@ -6,24 +6,15 @@
  *
  * @module
  */
-import { LbFqPattern } from "../_lb_fq.ts";
-import type { Pipe } from "../pipe.ts";
+import { MonogamousPattern } from "../_monogamous.ts";
 import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** pair0's wire id. */
 export const PAIR0 = 0x10;
 
-/** @internal Refuses a second live peer. */
-export class MonogamousPattern extends LbFqPattern<SpMessage, SpPeer> {
-  #peer: Pipe<SpMessage, SpPeer> | undefined;
-
-  override attach(pipe: Pipe<SpMessage, SpPeer>): string | undefined {
-    if (this.#peer !== undefined && !this.#peer.isClosed) return "a pair socket already has a peer";
-    this.#peer = pipe;
-    return super.attach(pipe);
-  }
-}
+/** Why an SP pair socket refuses a second peer. */
+export const PAIR_TAKEN = "a pair socket already has a peer";
 
 /**
  * A PAIR socket (protocol pair0, which nanomsg, NNG and mangos all speak).
@@ -45,7 +36,7 @@ export class Pair extends SpSocket {
   constructor(options: SpSocketOptions = {}) {
     super(
       { id: PAIR0, name: "pair0", peerId: PAIR0, peerName: "pair0" },
-      new MonogamousPattern(),
+      new MonogamousPattern<SpMessage, SpPeer>(PAIR_TAKEN),
       options,
     );
   }

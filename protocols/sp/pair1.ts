@@ -17,7 +17,8 @@ import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import { headerBytes, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
-import { MonogamousPattern } from "./pair.ts";
+import { MonogamousPattern } from "../_monogamous.ts";
+import { PAIR_TAKEN } from "./pair.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** The hop count a PAIR1 message starts with as it leaves (never changed: shared). */
@@ -36,11 +37,11 @@ export interface Pair1Options extends SpSocketOptions {
 }
 
 /** Raw PAIR1: the hop count is the user's, checked on the way in and raised on the way out. */
-class RawPair1Pattern extends MonogamousPattern {
+class RawPair1Pattern extends MonogamousPattern<SpMessage, SpPeer> {
   #maxTtl: number;
 
   constructor(maxTtl: number) {
-    super();
+    super(PAIR_TAKEN);
     this.#maxTtl = maxTtl;
   }
 

@@ -7,6 +7,7 @@
  * @module
  */
 import { MqError } from "../errors.ts";
+import { writeU64 } from "../_bytes.ts";
 import type { MessageStream } from "../pipe.ts";
 import type { Connection } from "../../transports/transport.ts";
 
@@ -73,16 +74,7 @@ export function prefixSize(ipc: boolean): number {
  */
 export function writePrefix(out: Uint8Array, offset: number, length: number, ipc: boolean): void {
   if (ipc) out[offset++] = IPC_MSG_TYPE;
-  const hi = Math.floor(length / 0x100000000);
-  const lo = length >>> 0;
-  out[offset] = hi >>> 24;
-  out[offset + 1] = hi >>> 16;
-  out[offset + 2] = hi >>> 8;
-  out[offset + 3] = hi;
-  out[offset + 4] = lo >>> 24;
-  out[offset + 5] = lo >>> 16;
-  out[offset + 6] = lo >>> 8;
-  out[offset + 7] = lo;
+  writeU64(out, offset, length);
 }
 
 /** What a {@linkcode FrameDecoder} reports. */

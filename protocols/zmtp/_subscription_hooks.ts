@@ -13,16 +13,9 @@ import {
   encodeCommand,
   encodeSubscribe,
   encodeSubscriptionMessage,
-  parseSubscriptionMessage,
 } from "./command.ts";
 import type { TrafficHooks, TrafficHooksFor } from "./engine.ts";
-
-// The topic (or group) and direction of a one-frame subscription message, if `msg` is one.
-function subscriptionOf(msg: Uint8Array[]): { subscribe: boolean; topic: Uint8Array } | undefined {
-  if (msg.length !== 1) return undefined;
-  const parsed = parseSubscriptionMessage(msg[0]!);
-  return parsed.ok ? parsed : undefined;
-}
+import { parseSubscription as subscriptionOf } from "./_topics.ts";
 
 // Subscriber to a ZMTP 3.1 peer: 0x01/0x00 + topic goes as SUBSCRIBE/CANCEL (libzmq ≥ 4.3.3).
 const SUBSCRIBER_31: TrafficHooks = {

@@ -11,8 +11,8 @@
  */
 import type { Pipe } from "../pipe.ts";
 import { multipartError, SingleFramePattern } from "./client.ts";
-import type { ImmediateOptions } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import type { ImmediateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 class ChannelPattern extends SingleFramePattern {

@@ -16,8 +16,8 @@
 import { LbFqPattern } from "../_lb_fq.ts";
 import { invalid, type MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import type { ImmediateOptions } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import type { ImmediateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /**

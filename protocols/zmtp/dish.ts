@@ -19,7 +19,7 @@ import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { dishHooks } from "./_subscription_hooks.ts";
-import { subscriptionMessage, topicBytes, topicKey } from "./xpub.ts";
+import { subscriptionMessage, topicBytes, topicKey } from "./_topics.ts";
 import { GROUP_MAX_LENGTH } from "./radio.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { writeU64 } from "../_bytes.ts";
 
 /** Flag bit: more frames of this message follow. */
 export const FLAG_MORE = 0x01;
@@ -91,17 +92,8 @@ export function encodeCommandFrame(body: Uint8Array): Uint8Array {
 
 // Writes flags and an 8-byte big-endian size at the start of `out`.
 function writeLongHeader(out: Uint8Array, flags: number, size: number): void {
-  const high = Math.floor(size / TWO_32);
-  const low = size >>> 0;
   out[0] = flags;
-  out[1] = high >>> 24;
-  out[2] = high >>> 16;
-  out[3] = high >>> 8;
-  out[4] = high;
-  out[5] = low >>> 24;
-  out[6] = low >>> 16;
-  out[7] = low >>> 8;
-  out[8] = low;
+  writeU64(out, 1, size);
 }
 
 /**

@@ -20,12 +20,8 @@
 export { Push, type PushOptions } from "./push.ts";
 export { Pull, type PullOptions } from "./pull.ts";
 export { Pair } from "./pair.ts";
-export {
-  type ConflateOptions,
-  Dealer,
-  type DealerOptions,
-  type ImmediateOptions,
-} from "./dealer.ts";
+export { Dealer, type DealerOptions } from "./dealer.ts";
+export type { ConflateOptions, ImmediateOptions } from "./options.ts";
 export {
   type Frames,
   type ZmqEndpointOptions,

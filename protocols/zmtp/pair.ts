@@ -9,21 +9,10 @@
  *
  * @module
  */
-import { LbFqPattern } from "../_lb_fq.ts";
-import type { Pipe } from "../pipe.ts";
-import type { ImmediateOptions } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import { MonogamousPattern } from "../_monogamous.ts";
+import type { ImmediateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
-
-class PairPattern extends LbFqPattern<Frames, ZmtpPeer> {
-  #peer: Pipe<Frames, ZmtpPeer> | undefined; // the one live peer
-
-  override attach(pipe: Pipe<Frames, ZmtpPeer>): string | undefined {
-    if (this.#peer !== undefined && !this.#peer.isClosed) return "a PAIR socket already has a peer";
-    this.#peer = pipe;
-    return super.attach(pipe);
-  }
-}
 
 /**
  * A PAIR socket (libzmq's `ZMQ_PAIR`).
@@ -43,8 +32,11 @@ class PairPattern extends LbFqPattern<Frames, ZmtpPeer> {
 export class Pair extends ZmqSocket {
   /** Creates a PAIR socket. */
   constructor(options: ImmediateOptions = {}) {
-    super("PAIR", new PairPattern(!checkBoolean("immediate", options.immediate)), options, [
-      "immediate",
-    ]);
+    const queue = !checkBoolean("immediate", options.immediate);
+    const pattern = new MonogamousPattern<Frames, ZmtpPeer>(
+      "a PAIR socket already has a peer",
+      queue,
+    );
+    super("PAIR", pattern, options, ["immediate"]);
   }
 }

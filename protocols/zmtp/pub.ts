@@ -11,8 +11,9 @@
  *
  * @module
  */
-import { type ConflateOptions, conflatingOptions } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import { conflatingOptions } from "./_conflate.ts";
+import type { ConflateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { XpubPattern } from "./xpub.ts";
 import { ZmqSocket } from "./socket.ts";
 import { publisherHooks } from "./_subscription_hooks.ts";

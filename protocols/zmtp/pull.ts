@@ -9,8 +9,9 @@
  * @module
  */
 import { MqError } from "../errors.ts";
-import { type ConflateOptions, ConflatingLbFq } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import { ConflatingLbFq } from "./_conflate.ts";
+import type { ConflateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { ZmqSocket } from "./socket.ts";
 
 /** Options of a PULL socket. */

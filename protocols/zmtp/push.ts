@@ -16,13 +16,9 @@
 import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import {
-  type ConflateOptions,
-  ConflatingLbFq,
-  conflatingOptions,
-  type ImmediateOptions,
-} from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import { ConflatingLbFq, conflatingOptions } from "./_conflate.ts";
+import type { ConflateOptions, ImmediateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /** Options of a PUSH socket. */

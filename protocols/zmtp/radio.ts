@@ -17,7 +17,7 @@ import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { radioHooks } from "./_subscription_hooks.ts";
-import { topicKey } from "./xpub.ts";
+import { topicKey } from "./_topics.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 

@@ -25,8 +25,8 @@ import { LoadBalancer } from "../_lb.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import type { ImmediateOptions } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import type { ImmediateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /** Options of a REQ socket. */

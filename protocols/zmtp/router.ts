@@ -23,11 +23,13 @@
  *
  * @module
  */
+import { bytesKey } from "../_bytes.ts";
 import { FairQueue } from "../_fq.ts";
-import { invalid, MqError } from "../errors.ts";
+import { MqError } from "../errors.ts";
+import { checkBoolean } from "../options.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import type { ImmediateOptions } from "./dealer.ts";
+import type { ImmediateOptions } from "./options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
 
 /** Options of a ROUTER socket. */
@@ -49,21 +51,8 @@ export interface RouterOptions extends ImmediateOptions {
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
-/** @internal Checks a boolean option; throws `EINVAL` naming it. */
-export function checkBoolean(name: string, value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== "boolean") {
-    throw invalid(`option ${name} must be a boolean, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** A routing id as a map key (one char per byte). */
-function idKey(id: Uint8Array): string {
-  let key = "";
-  for (const b of id) key += String.fromCharCode(b);
-  return key;
-}
+/** A routing id as a map key. */
+const idKey = bytesKey;
 
 // Routing ids and fair-queued receiving. `pipe.data` holds the pipe's routing id (undefined for
 // an anonymous pipe).

@@ -15,11 +15,11 @@
  * @module
  */
 import { MqError } from "../errors.ts";
-import type { ConflateOptions } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import type { ConflateOptions } from "./options.ts";
+import { checkBoolean } from "../options.ts";
 import { ZmqSocket } from "./socket.ts";
 import { subscriberHooks } from "./_subscription_hooks.ts";
-import { topicBytes } from "./xpub.ts";
+import { topicBytes } from "./_topics.ts";
 import { XsubPattern } from "./xsub.ts";
 
 /** Options of a SUB socket. */

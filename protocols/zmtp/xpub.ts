@@ -24,46 +24,13 @@ import { PrefixTrie } from "../_trie.ts";
 import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import { checkConflatable } from "./dealer.ts";
-import { checkBoolean } from "./router.ts";
+import { checkConflatable } from "./_conflate.ts";
+import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { publisherHooks } from "./_subscription_hooks.ts";
+import { parseSubscription, subscriptionMessage, topicBytes, topicKey } from "./_topics.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
-
-const textEncoder = new TextEncoder();
-
-/** @internal A topic as a map key (one char per byte). */
-export function topicKey(topic: Uint8Array): string {
-  let key = "";
-  for (const b of topic) key += String.fromCharCode(b);
-  return key;
-}
-
-/** @internal A topic given as bytes or a UTF-8 string. */
-export function topicBytes(topic: Uint8Array | string, who: string): Uint8Array {
-  if (topic instanceof Uint8Array) return topic;
-  if (typeof topic === "string") return textEncoder.encode(topic);
-  throw invalid(`${who}: a topic must be a Uint8Array or a string, got ${typeof topic}`);
-}
-
-/** @internal A subscription message: one frame, `0x01` (subscribe) or `0x00` (cancel) + topic. */
-export function subscriptionMessage(subscribe: boolean, topic: Uint8Array): Frames {
-  const frame = new Uint8Array(topic.length + 1);
-  frame[0] = subscribe ? 1 : 0;
-  frame.set(topic, 1);
-  return [frame];
-}
-
-/** @internal Reads a subscription message; undefined if `msg` is not one. */
-export function parseSubscription(
-  msg: Frames,
-): { subscribe: boolean; topic: Uint8Array } | undefined {
-  if (msg.length !== 1) return undefined;
-  const frame = msg[0]!;
-  if (frame.length === 0 || frame[0]! > 1) return undefined;
-  return { subscribe: frame[0] === 1, topic: frame.subarray(1) };
-}
 
 /** The topics one peer holds: a set (libzmq's publisher side does not count per peer). */
 class TopicSet {

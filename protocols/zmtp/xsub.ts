@@ -12,8 +12,8 @@ import { FairQueue } from "../_fq.ts";
 import { PrefixTrie } from "../_trie.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import { LatestPerPipe } from "./dealer.ts";
-import { parseSubscription, subscriptionMessage, topicKey } from "./xpub.ts";
+import { LatestPerPipe } from "./_conflate.ts";
+import { parseSubscription, subscriptionMessage, topicKey } from "./_topics.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { subscriberHooks } from "./_subscription_hooks.ts";
 
