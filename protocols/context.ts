@@ -50,13 +50,7 @@ export class Context<M, In> implements AsyncDisposable {
 
   /** Sends one message from this context (a REQ context: its request; a REP context: its reply). */
   send(msg: In, options?: SendOptions): Promise<void> {
-    let encoded: M;
-    try {
-      encoded = this.#encode(msg);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#core.send(encoded, options, this.#ctx);
+    return encodeAndSend(this.#core, this.#encode, msg, options, this.#ctx);
   }
 
   /** Receives one message for this context. */
@@ -84,4 +78,24 @@ export class Context<M, In> implements AsyncDisposable {
     this.close();
     return Promise.resolve();
   }
+}
+
+/**
+ * @internal Encodes what `send` was given and sends it from `ctx` (default: the socket's own); an
+ * encoding error rejects, as every failure of `send` does.
+ */
+export function encodeAndSend<M, In>(
+  core: SocketCore<M, unknown>,
+  encode: (msg: In) => M,
+  msg: In,
+  options: SendOptions | undefined,
+  ctx?: CoreContext<M>,
+): Promise<void> {
+  let encoded: M;
+  try {
+    encoded = encode(msg);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return core.send(encoded, options, ctx);
 }

@@ -8,7 +8,7 @@
 import { MqError } from "./errors.ts";
 import type { Monitor, SocketStats } from "./monitor.ts";
 import type { RecvOptions, SendOptions, SocketCore } from "./socket.ts";
-import { Context } from "./context.ts";
+import { Context, encodeAndSend } from "./context.ts";
 
 /**
  * What every edgemq socket can do. `M` is a received message (SP: bytes;
@@ -39,13 +39,7 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
 
   /** Sends one message (strings are UTF-8 encoded). Do not change the bytes afterwards. */
   send(msg: In, options?: SendOptions): Promise<void> {
-    let encoded: M;
-    try {
-      encoded = this.#encode(msg);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.#core.send(encoded, options);
+    return encodeAndSend(this.#core, this.#encode, msg, options);
   }
 
   /** Receives one message. */
