@@ -23,6 +23,9 @@ export interface WireTraits {
   /**
    * "stream": a byte stream the wire frames itself (tcp, ipc); "message": each chunk delivered and
    * each write is one whole message, with no length prefix and no header exchange (WebSocket).
+   * Neither family runs over "message" framing yet (their handshakes fail with `ENOTSUP`); the
+   * WebSocket transport will also carry the family's subprotocol (sp-websocket-mapping-01 §2,
+   * RFC 45 ZWS 2.0), and that part of the seam comes with it.
    */
   readonly framing: "stream" | "message";
   /** SP only: each message is preceded by a one-byte message type (sp-ipc-mapping-01 §3). */
