@@ -424,7 +424,10 @@ export type SpProtocolName =
   | "pub0"
   | "sub0"
   | "pair0"
-  | "pair1";
+  | "pair1"
+  | "surveyor0"
+  | "respondent0"
+  | "bus0";
 
 /** How one peer program spells things on its command line. */
 export interface PeerDialect {
@@ -486,13 +489,13 @@ export type Side = "edgemq listens" | "edgemq dials";
 export const DEADLINE = 5000;
 
 /** edgemq dials with a short retry interval, so it finds a peer that is still starting quickly. */
-const DIAL_OPTIONS = { reconnectIvl: 25, reconnectIvlMax: 0 } as const;
+export const DIAL_OPTIONS = { reconnectIvl: 25, reconnectIvlMax: 0 } as const;
 
 /**
  * Connects `sock` and a peer started with `peerArgs(where)` (where = the
  * peer's listen or dial flags), runs `body`, then stops both.
  */
-async function session(
+export async function session(
   d: PeerDialect,
   transport: Transport,
   side: Side,

@@ -30,6 +30,7 @@ import {
   type Side,
   type Transport,
 } from "./_peers.ts";
+import { busBothWays, peerSurveyToRespondent, surveyToPeerRespondent } from "./_survey_bus.ts";
 
 const TRANSPORTS: [Transport, string][] = [
   ["tcp", "[SP-INTEROP-TCP-1]"],
@@ -84,6 +85,18 @@ export function describeSpInterop(title: string, d: PeerDialect, features: PeerF
           [
             `PAIR0(edgemq) ⇄ PAIR0(${peer}) both ways ${where} [SP-INTEROP-PAIR-1]`,
             () => pairBothWays(d, transport, side, "pair0"),
+          ],
+          [
+            `SURVEYOR(edgemq) → RESPONDENT(${peer}) ${where} [SP-INTEROP-SURVEY-1]`,
+            () => surveyToPeerRespondent(d, transport, side),
+          ],
+          [
+            `SURVEYOR(${peer}) → RESPONDENT(edgemq) ${where} [SP-INTEROP-SURVEY-2]`,
+            () => peerSurveyToRespondent(d, transport, side),
+          ],
+          [
+            `BUS(edgemq) ⇄ BUS(${peer}) both ways ${where} [SP-INTEROP-BUS-1]`,
+            () => busBothWays(d, transport, side),
           ],
         ];
         if (features.pair1) {

@@ -24,6 +24,9 @@ export { Req, type ReqOptions } from "./req.ts";
 export { Rep, type RepOptions } from "./rep.ts";
 export { Pair } from "./pair.ts";
 export { Pair1, type Pair1Options } from "./pair1.ts";
+export { Surveyor, type SurveyorOptions } from "./surveyor.ts";
+export { Respondent, type RespondentOptions } from "./respondent.ts";
+export { Bus } from "./bus.ts";
 export {
   type SpEndpointOptions,
   type SpPeer,

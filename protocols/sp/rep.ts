@@ -41,10 +41,13 @@ export class RawRepPattern implements Pattern<SpMessage, SpPeer> {
   protected host!: PatternHost;
   protected readonly fq: FairQueue<SpMessage> = new FairQueue<SpMessage>();
   protected readonly maxTtl: number;
+  /** What the socket answers ("request", "survey"), and its name ("sp.Rep"), for errors. */
+  protected readonly words: { readonly what: string; readonly label: string };
   readonly #pipes = new Map<number, SpPipe>();
 
-  constructor(maxTtl: number) {
+  constructor(maxTtl: number, words = { what: "request", label: "sp.Rep" }) {
     this.maxTtl = maxTtl;
+    this.words = words;
   }
 
   bind(host: PatternHost): void {
@@ -64,7 +67,8 @@ export class RawRepPattern implements Pattern<SpMessage, SpPeer> {
   admit(pipe: SpPipe, msg: SpMessage): boolean {
     const length = backtraceLength(msg, this.maxTtl);
     if (length === -1) {
-      pipe.close(new MqError("EPROTO", "request without a request id"));
+      const { what } = this.words;
+      pipe.close(new MqError("EPROTO", `${what} without a ${what} id`));
       return false;
     }
     if (length === -2) {
@@ -115,7 +119,8 @@ interface Asker {
 }
 
 /** Cooked REP: raw REP plus the backtrace kept per context, so that `send` answers in turn. */
-class RepPattern extends RawRepPattern {
+/** @internal Cooked REP (and RESPONDENT, with its own words). */
+export class RepPattern extends RawRepPattern {
   readonly contexts = true;
 
   override tryRecv(ctx: PatternContext): Uint8Array | undefined {
@@ -132,7 +137,8 @@ class RepPattern extends RawRepPattern {
   override trySend(body: Uint8Array, ctx: PatternContext): boolean {
     const asker = ctx.data as Asker | undefined;
     if (asker === undefined) {
-      throw new MqError("ESTATE", "sp.Rep: send() needs a request first; call recv()");
+      const { what, label } = this.words;
+      throw new MqError("ESTATE", `${label}: send() needs a ${what} first; call recv()`);
     }
     if (!asker.pipe.isClosed && !asker.pipe.writable) return false;
     ctx.data = undefined;
