@@ -83,6 +83,10 @@ test("endpoint options are checked like socket options [CORE-EP-1]", async () =>
   await assert.rejects(req.dial("inproc://x", 5 as never), isInvalid(/dial options must be/));
   await using dealer = new zmq.Dealer();
   await assert.rejects(
+    dealer.connect("inproc://x", { maxMsgFrames: -2 }),
+    isInvalid(/maxMsgFrames must be an integer from -1/),
+  );
+  await assert.rejects(
     dealer.connect("inproc://x", { recvMaxSize: 5 } as never),
     isInvalid(/unknown dial option "recvMaxSize"/),
   );

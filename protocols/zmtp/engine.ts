@@ -32,6 +32,7 @@ import {
 } from "./greeting.ts";
 import {
   dataFrameHeader,
+  DEFAULT_MAX_MSG_FRAMES,
   encodeCommandFrame,
   FLAG_COMMAND,
   FLAG_MORE,
@@ -123,8 +124,10 @@ export interface EngineOptions {
   readonly socketType: SocketTypeName;
   /** Our routing id, sent as `Identity` (REQ, DEALER and ROUTER send it, as libzmq does). */
   readonly routingId?: Uint8Array;
-  /** Largest frame accepted from the peer in bytes; -1 (or 0) means no limit. */
+  /** Largest message accepted from the peer in bytes (all its frames); -1 (or 0): no limit. */
   readonly maxMsgSize: number;
+  /** Most frames a message from the peer may have; -1 (or 0): no limit. Default 65536. */
+  readonly maxMsgFrames?: number;
   /** The security mechanism, named in the greeting; the peer's must be the same. Default NULL. */
   readonly mechanism?: MechanismFactory;
   /** What our socket type does with the traffic of each connection (see {@linkcode TrafficHooks}). */
@@ -142,6 +145,12 @@ const EMPTY = new Uint8Array(0);
 const ERROR_FLUSH_MS = 100;
 // Largest TTL a PING can carry: 65535 tenths of a second.
 const MAX_TTL_DS = 0xffff;
+// Largest command accepted during a ZMTP 3.x handshake. A NULL READY is tens of bytes, PLAIN's
+// HELLO at most 512 and CURVE's INITIATE a few hundred plus its metadata; refusing anything larger
+// on its size field keeps a peer that has not authenticated from making us hold its bytes.
+const HANDSHAKE_COMMAND_MAX = 64 * 1024;
+// RFC 15: a ZMTP 2.0 identity is one frame of at most 255 bytes.
+const V2_IDENTITY_MAX = 255;
 
 const GREETING_REASONS: Record<GreetingErrorReason, string> = {
   "bad-signature": "peer greeting has a bad signature (not a ZMTP peer, or ZMTP 1.0)",
@@ -305,13 +314,24 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     let settle!: Settle;
     this.ready = new Promise<ZmtpPeer>((resolve, reject) => (settle = { resolve, reject }));
     this.#settle = settle;
-    this.#decoder = new FrameDecoder({
+    const decoder = new FrameDecoder({
       maxMsgSize: options.maxMsgSize,
+      maxMsgFrames: options.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES,
       v2: greeting.version === 2,
       onMessage: (frames) => this.#message(frames),
       onCommand: (body) => this.#command(body),
       onError: (reason) => this.#framingError(reason),
     });
+    // Until the handshake is done, accept only what it needs, refused on the header otherwise:
+    // ZMTP 3.x sends only commands of a bounded size; ZMTP 2.0 one identity frame of ≤ 255 bytes.
+    if (greeting.version === 2) {
+      decoder.maxFrameSize = V2_IDENTITY_MAX;
+      decoder.maxMsgFrames = 1;
+    } else {
+      decoder.acceptData = false;
+      decoder.maxFrameSize = HANDSHAKE_COMMAND_MAX;
+    }
+    this.#decoder = decoder;
   }
 
   /**
@@ -426,10 +446,8 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 
   #message(frames: Uint8Array[]): void {
-    if (this.#peer === undefined) {
-      if (this.#version === "2.0") return this.#identityV2(frames);
-      return this.#handshakeFailed("peer sent a message before its READY command");
-    }
+    // before the handshake is done the decoder lets through only a ZMTP 2.0 identity frame
+    if (this.#peer === undefined) return this.#identityV2(frames);
     if (this.#incoming !== undefined && !this.#incoming(frames)) return;
     this.#deliver(frames);
   }
@@ -520,11 +538,9 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     this.#handshakeFailed(reason, true);
   }
 
-  // RFC 15: the first message of a ZMTP 2.0 peer is its identity, a single frame.
+  // RFC 15: the first message of a ZMTP 2.0 peer is its identity, a single frame (the decoder
+  // holds it to one frame of at most 255 bytes).
   #identityV2(frames: Uint8Array[]): void {
-    if (frames.length !== 1) {
-      return this.#handshakeFailed("ZMTP 2.0 peer sent a multipart identity message");
-    }
     const greeting = this.#greeting;
     const type = greeting.version === 2 ? socketTypeName(greeting.socketType) : undefined;
     this.#ready(type ?? "", frames[0]!.slice(), new Map());
@@ -540,8 +556,12 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     this.#incoming = hooks?.incoming;
     this.#wrap = this.#mechanism.wrap?.bind(this.#mechanism);
     this.#unwrap = this.#mechanism.unwrap?.bind(this.#mechanism);
-    // a mechanism that protects frames sends them all as commands: a bare data frame is an attack
-    if (this.#unwrap !== undefined) this.#decoder.acceptData = false;
+    // traffic: lift the handshake's limits; a mechanism that protects frames sends them all as
+    // commands, so a bare data frame stays refused
+    const decoder = this.#decoder;
+    decoder.acceptData = this.#unwrap === undefined;
+    decoder.maxFrameSize = Infinity;
+    decoder.maxMsgFrames = this.#options.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES;
     this.#conn.pause(); // until start(); messages already decoded wait in #pending
     this.#settle.resolve(peer);
   }
@@ -566,17 +586,47 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 
   #framingError(reason: FrameErrorReason): void {
-    if (reason === "frame-too-large") {
-      const max = this.#options.maxMsgSize;
-      return this.#protocolError("EMSGSIZE", `peer sent a frame larger than maxMsgSize ${max}`);
-    }
-    if (reason === "unexpected-data") {
-      return this.#protocolError(
-        "EPROTO",
-        `peer sent a data frame where ${this.#mechanism.name} allows only commands`,
-      );
+    if (this.#peer === undefined) return this.#handshakeFailed(this.#handshakeFraming(reason));
+    const options = this.#options;
+    switch (reason) {
+      case "frame-too-large":
+        return this.#protocolError(
+          "EMSGSIZE",
+          `peer sent a command larger than maxMsgSize ${options.maxMsgSize}`,
+        );
+      case "message-too-large":
+        return this.#protocolError(
+          "EMSGSIZE",
+          `peer sent a message larger than maxMsgSize ${options.maxMsgSize}`,
+        );
+      case "too-many-frames":
+        return this.#protocolError(
+          "EMSGSIZE",
+          `peer sent a message of more than maxMsgFrames ${this.#decoder.maxMsgFrames} frames`,
+        );
+      case "unexpected-data":
+        return this.#protocolError(
+          "EPROTO",
+          `peer sent a data frame where ${this.#mechanism.name} allows only commands`,
+        );
     }
     this.#protocolError("EPROTO", `peer broke ZMTP framing (${reason})`);
+  }
+
+  // Why the handshake failed on a framing error: what the decoder refused before the peer was
+  // known (ZMTP-LIMIT-3).
+  #handshakeFraming(reason: FrameErrorReason): string {
+    if (this.#version === "2.0") {
+      if (reason === "too-many-frames") return "ZMTP 2.0 peer sent a multipart identity message";
+      if (reason === "frame-too-large") {
+        return `ZMTP 2.0 peer sent an identity over ${V2_IDENTITY_MAX} bytes`;
+      }
+    } else if (reason === "unexpected-data") {
+      return `peer sent a data frame before the ${this.#mechanism.name} handshake was done`;
+    } else if (reason === "frame-too-large") {
+      return `peer sent a handshake command over ${HANDSHAKE_COMMAND_MAX} bytes`;
+    }
+    return `peer broke ZMTP framing (${reason})`;
   }
 
   #protocolError(code: "EPROTO" | "EMSGSIZE", reason: string): void {

@@ -293,8 +293,36 @@ describe("zmtp engine against a raw peer", () => {
     }
   });
 
+  test("takes messages of up to maxMsgFrames frames and drops a peer that sends more [ZMTP-LIMIT-2]", async () => {
+    await using pull = new Pull({ maxMsgFrames: 3 });
+    const events: MonitorEvent[] = [];
+    pull.monitor.on((e) => events.push(e));
+    const { url } = await pull.bind("tcp://127.0.0.1:0");
+    const raw = await RawZmtp.dial(url);
+    try {
+      raw.write(new Uint8Array([...greeting(), ...ready({ "Socket-Type": "PUSH" })]));
+      raw.write(new Uint8Array([0x01, 1, 0x61, 0x01, 0, 0x00, 1, 0x62])); // three frames: fine
+      const msg = await within(2000, pull.recv(), "a three-frame message");
+      assert.deepEqual(msg.map((f) => dec.decode(f)), ["a", "", "b"]);
+      raw.write(new Uint8Array([0x01, 0, 0x01, 0, 0x01, 0, 0x01])); // a fourth frame's flags
+      await delay(30);
+      assert.equal(raw.ended, false, "not refused before the fourth header is complete");
+      raw.write(new Uint8Array([0]));
+      const e = await nextEvent(events, "protocol-error");
+      assert.ok(
+        e.type === "protocol-error" && /more than maxMsgFrames 3 frames/.test(e.reason),
+        JSON.stringify(e),
+      );
+      await raw.waitEnded();
+    } finally {
+      await raw.close();
+    }
+  });
+
   test("checks its options and messages [ZMTP-OPT-1]", async () => {
     assert.throws(() => new Pull({ maxMsgSize: -2 }), { code: "EINVAL" });
+    assert.throws(() => new Pull({ maxMsgFrames: -2 }), { code: "EINVAL" });
+    assert.throws(() => new Pull({ maxMsgFrames: 1.5 }), { code: "EINVAL" });
     assert.throws(() => new Dealer({ routingId: "" }), { code: "EINVAL" });
     assert.throws(() => new Dealer({ routingId: new Uint8Array([0, 1]) }), { code: "EINVAL" });
     await using dealer = new Dealer();
@@ -432,6 +460,18 @@ describe("zmtp engine with ZMTP 2.0 peers", () => {
       } finally {
         await raw.close();
       }
+    }
+  });
+
+  test("refuses a 2.0 identity over 255 bytes on its header [ZMTP-LIMIT-3]", async () => {
+    const h = await handshakeWith(
+      { socketType: "PULL", maxMsgSize: -1 },
+      new Uint8Array([...SIGNATURE, 1, 8, 0x02, 0, 0, 0, 0, 0, 0, 1, 0, 0x61]),
+    );
+    try {
+      await assert.rejects(h.outcome, /identity over 255 bytes/);
+    } finally {
+      await h.close();
     }
   });
 

@@ -265,18 +265,77 @@ test("FrameDecoder refuses a header claiming 2^40 bytes after 9 bytes, before al
   for (let i = 0; i < 8; i++) decoder.push(header.subarray(i, i + 1));
   assert.equal(events.length, 0);
   decoder.push(header.subarray(8));
-  assertEvents(events, [{ kind: "error", reason: "frame-too-large" }]);
+  assertEvents(events, [{ kind: "error", reason: "message-too-large" }]);
 });
 
-test("FrameDecoder checks maxMsgSize per frame, commands included [ZMTP-FRAME-8]", () => {
-  const ok = decodeAll([encodeMessage([new Uint8Array(10), new Uint8Array(10)])], {
-    maxMsgSize: 10,
-  });
+test("FrameDecoder checks maxMsgSize on the sum of a message's frames, each command on its own [ZMTP-FRAME-8]", () => {
+  const ok = decodeAll([encodeMessage([new Uint8Array(4), new Uint8Array(6)])], { maxMsgSize: 10 });
   assert.equal(ok[0]?.kind, "message");
   const tooBig = decodeAll([encodeMessage([new Uint8Array(11)])], { maxMsgSize: 10 });
-  assertEvents(tooBig, [{ kind: "error", reason: "frame-too-large" }]);
+  assertEvents(tooBig, [{ kind: "error", reason: "message-too-large" }]);
+  // frames of 6 bytes, each below the limit, add up past it on the second frame's header
+  const { decoder, events } = recorder({ maxMsgSize: 10 });
+  decoder.push(hex("01 06 00 00 00 00 00 00 01 06"));
+  assertEvents(events, [{ kind: "error", reason: "message-too-large" }]);
+  // the count starts again with each message; a command in between counts on its own
+  const two = encodeMessage([new Uint8Array(5), new Uint8Array(5)]);
+  const ping = encodeCommandFrame(new Uint8Array(10));
+  const mixed = decodeAll([concat([two.subarray(0, 7), ping, two.subarray(7), two])], {
+    maxMsgSize: 10,
+  });
+  assert.deepEqual(mixed.map((e) => e.kind), ["command", "message", "message"]);
   const command = decodeAll([encodeCommandFrame(new Uint8Array(11))], { maxMsgSize: 10 });
   assertEvents(command, [{ kind: "error", reason: "frame-too-large" }]);
+});
+
+test("FrameDecoder refuses a message's frame past maxMsgFrames on its header, whatever its size [ZMTP-FRAME-14]", () => {
+  const { decoder, events } = recorder({ maxMsgFrames: 3 });
+  decoder.push(encodeMessage([new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)]));
+  assert.equal(events[0]?.kind, "message", "three frames are fine");
+  decoder.push(hex("01 00 01 00 01 00")); // three frames with MORE: still waiting
+  assert.equal(events.length, 1);
+  decoder.push(hex("02 00 00 00 00 00 00 10")); // a fourth frame's header, size not even complete
+  assert.equal(events.length, 1);
+  decoder.push(hex("00"));
+  assertEvents(events.slice(1), [{ kind: "error", reason: "too-many-frames" }]);
+  assert.equal(decoder.stopped, true);
+});
+
+test("FrameDecoder caps frames per message at 65536 by default, and not with 0 or -1 [ZMTP-FRAME-14]", () => {
+  const endless = new Uint8Array(2 * 70_000);
+  for (let i = 0; i < endless.length; i += 2) endless[i] = 0x01; // empty frames, all with MORE
+  const capped = decodeAll([endless]);
+  assertEvents(capped, [{ kind: "error", reason: "too-many-frames" }]);
+  const exact = new Uint8Array(2 * 65_536);
+  for (let i = 0; i < exact.length - 2; i += 2) exact[i] = 0x01;
+  const [message] = decodeAll([exact]);
+  assert.ok(message?.kind === "message" && message.frames.length === 65_536);
+  for (const maxMsgFrames of [0, -1]) {
+    const { decoder, events } = recorder({ maxMsgFrames });
+    decoder.push(endless);
+    assert.equal(events.length, 0, "no limit: still waiting for the last frame");
+    assert.equal(decoder.maxMsgFrames, Infinity);
+  }
+});
+
+test("FrameDecoder with acceptData off refuses a data frame on its flags byte, and maxFrameSize any frame on its size [ZMTP-FRAME-15]", () => {
+  const { decoder, events } = recorder();
+  decoder.acceptData = false;
+  decoder.push(encodeCommandFrame(hex("05 52 45 41 44 59")));
+  assert.equal(events[0]?.kind, "command", "commands pass");
+  decoder.push(hex("02")); // the flags byte of a data frame: refused before its size
+  assertEvents(events.slice(1), [{ kind: "error", reason: "unexpected-data" }]);
+  for (const frame of [hex("04 05 00 00 00 00 00"), hex("00 05 00 00 00 00 00")]) {
+    const limited = recorder();
+    limited.decoder.maxFrameSize = 4;
+    limited.decoder.push(frame.subarray(0, 2));
+    assertEvents(limited.events, [{ kind: "error", reason: "frame-too-large" }]);
+  }
+  const lifted = recorder();
+  lifted.decoder.maxFrameSize = 4;
+  lifted.decoder.maxFrameSize = Infinity;
+  lifted.decoder.push(hex("00 05 00 00 00 00 00"));
+  assert.equal(lifted.events[0]?.kind, "message");
 });
 
 test("FrameDecoder treats a zero or negative maxMsgSize as no limit [ZMTP-FRAME-8]", () => {

@@ -24,6 +24,7 @@ import {
 } from "./engine.ts";
 import type { SocketTypeName } from "./socket_types.ts";
 import type { TransportEndpointOptions } from "../../transports/registry.ts";
+import { DEFAULT_MAX_MSG_FRAMES } from "./frame.ts";
 
 export type { ZmtpPeer, ZmtpVersion } from "./engine.ts";
 
@@ -36,12 +37,26 @@ export type ZmqMessage = readonly (Uint8Array | string)[] | Uint8Array | string;
 /** Options of every ZeroMQ socket. */
 export interface ZmqSocketOptions extends SocketOptions {
   /**
-   * Largest frame accepted from a peer, in bytes, checked on the size field before anything is
-   * allocated; a peer that sends more is disconnected. -1 means no limit (libzmq's
-   * `ZMQ_MAXMSGSIZE` default).
+   * Largest message accepted from a peer, in bytes: the sum of its frames, checked on each frame's
+   * size field before the frame is kept; a peer that sends more is disconnected (the monitor's
+   * `protocol-error`, `EMSGSIZE`). Each command is held to it on its own. -1 (or 0) means no limit,
+   * libzmq's `ZMQ_MAXMSGSIZE` default. Unlike libzmq, which checks each frame on its own, the
+   * limit covers the whole message, as its name says: with libzmq a peer can send a message of
+   * any size in frames below the limit.
    * @default {-1}
    */
   readonly maxMsgSize?: number;
+  /**
+   * Most frames a message from a peer may have, checked on each frame's header; a peer that sends
+   * more is disconnected (`protocol-error`, `EMSGSIZE`). Each frame of a message still arriving
+   * costs memory beyond its bytes (its view object: up to about 512 bytes on Deno and Bun), so
+   * without this cap a peer sending one endless message of empty frames makes a socket hold over
+   * 100 times what it sent, whatever `maxMsgSize` is. At the default an incomplete message holds
+   * at most `maxMsgSize` + 32 MiB. libzmq has no such cap (its frames cost it less, and it still
+   * grows without bound). -1 (or 0) means no limit.
+   * @default {65536}
+   */
+  readonly maxMsgFrames?: number;
   /**
    * The routing id announced to peers as `Identity` (REQ, DEALER and ROUTER send it), 1 to 255
    * bytes; ids starting with a zero byte are reserved for ROUTER's generated ids. Strings are
@@ -78,6 +93,8 @@ export interface ZmqSocketOptions extends SocketOptions {
 export interface ZmqEndpointOptions extends EndpointOptions, TransportEndpointOptions {
   /** This endpoint's `maxMsgSize`. */
   readonly maxMsgSize?: number;
+  /** This endpoint's `maxMsgFrames`. */
+  readonly maxMsgFrames?: number;
 }
 
 const HEARTBEAT_OPTIONS = ["heartbeatIvl", "heartbeatTtl", "heartbeatTimeout"] as const;
@@ -119,11 +136,20 @@ function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer, EngineOptio
       version: "3.1",
       metadata: new Map(),
     },
-    endpointOptions: ["maxMsgSize"],
-    wireOptions: (o) =>
-      o.maxMsgSize === undefined
-        ? engine
-        : { ...engine, maxMsgSize: checkInteger("maxMsgSize", o.maxMsgSize, -1, MAX_MS) },
+    endpointOptions: ["maxMsgSize", "maxMsgFrames"],
+    wireOptions: (o) => {
+      if (o.maxMsgSize === undefined && o.maxMsgFrames === undefined) return engine;
+      const { maxMsgSize, maxMsgFrames } = o;
+      return {
+        ...engine,
+        ...(maxMsgSize === undefined
+          ? {}
+          : { maxMsgSize: checkInteger("maxMsgSize", maxMsgSize, -1, MAX_MS) }),
+        ...(maxMsgFrames === undefined
+          ? {}
+          : { maxMsgFrames: checkInteger("maxMsgFrames", maxMsgFrames, -1, MAX_MS) }),
+      };
+    },
     handshake(conn, traits, options) {
       if (traits.framing !== "stream") {
         const err = new MqError(
@@ -145,6 +171,12 @@ function engineOptions(
   hooks: TrafficHooksFor | undefined,
 ): EngineOptions {
   const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, MAX_MS);
+  const maxMsgFrames = checkInteger(
+    "maxMsgFrames",
+    options.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES,
+    -1,
+    MAX_MS,
+  );
   const routingId = checkRoutingId(options.routingId);
   const heartbeatIvl = checkInteger("heartbeatIvl", options.heartbeatIvl ?? 0, 0, MAX_MS);
   const heartbeatTtl = checkInteger("heartbeatTtl", options.heartbeatTtl ?? 0, 0, MAX_TTL_MS);
@@ -157,6 +189,7 @@ function engineOptions(
   return {
     socketType,
     maxMsgSize,
+    maxMsgFrames,
     heartbeatIvl,
     heartbeatTtl,
     heartbeatTimeout,
@@ -203,6 +236,7 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
   ) {
     const resolved = resolveSocketOptions(options, [
       "maxMsgSize",
+      "maxMsgFrames",
       "routingId",
       ...HEARTBEAT_OPTIONS,
       ...extra,
