@@ -289,11 +289,9 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   #incoming: TrafficHooks["incoming"];
   #wrap: Mechanism["wrap"];
   #unwrap: Mechanism["unwrap"];
-  #pending: Uint8Array[][] | undefined = []; // messages received before start()
   #reason: MqError | undefined;
   #settle: Settle;
   #failed = false;
-  #earlyError: MqError | undefined; // a framing error found before start()
   #ended = false; // closed: no timer may start any more
   #paused = false; // by us: silence is not the peer's fault then
   #pingTimer: ReturnType<typeof setInterval> | undefined; // our heartbeat
@@ -340,10 +338,13 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
    */
   begin(rest: Uint8Array): void {
     const conn = this.#conn;
-    conn.onData = (chunk) => {
+    const decoder = this.#decoder;
+    const read = (chunk: Uint8Array): void => {
       this.#traffic();
-      this.#decoder.push(chunk);
+      decoder.push(chunk);
+      if (decoder.suspended) this.#handOver(); // the handshake is done
     };
+    conn.onData = read;
     conn.onDrain = () => this.onDrain();
     conn.onClose = (err) => {
       this.#stopTimers();
@@ -365,7 +366,16 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     } else {
       this.#mechanism.start();
     }
-    if (rest.length > 0) this.#decoder.push(rest);
+    if (rest.length > 0) read(rest);
+  }
+
+  // The handshake is done: what followed it goes back to the connection, which holds it (and
+  // anything read later) until start() takes over. Nothing is decoded before then.
+  #handOver(): void {
+    const conn = this.#conn;
+    conn.onData = undefined;
+    conn.pause();
+    conn.unread(this.#decoder.takeRest());
   }
 
   /** What the peer announced (once ready). */
@@ -386,10 +396,12 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
   }
 
   start(): void {
-    const pending = this.#pending ?? [];
-    this.#pending = undefined;
-    for (const msg of pending) this.onMessage(msg);
-    if (this.#earlyError !== undefined) return this.close(this.#earlyError);
+    const decoder = this.#decoder;
+    decoder.resume();
+    this.#conn.onData = (chunk) => {
+      this.#traffic();
+      decoder.push(chunk);
+    };
     this.#startHeartbeats();
     this.#conn.resume();
   }
@@ -449,12 +461,7 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     // before the handshake is done the decoder lets through only a ZMTP 2.0 identity frame
     if (this.#peer === undefined) return this.#identityV2(frames);
     if (this.#incoming !== undefined && !this.#incoming(frames)) return;
-    this.#deliver(frames);
-  }
-
-  #deliver(frames: Uint8Array[]): void {
-    if (this.#pending !== undefined) this.#pending.push(frames);
-    else this.onMessage(frames);
+    this.onMessage(frames);
   }
 
   #command(body: Uint8Array): void {
@@ -485,7 +492,7 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     // PONG needs nothing (any traffic already cleared the timeout); the socket type's hook may
     // turn a command into a message for its pattern; others are ignored, as libzmq does
     const msg = this.#commandHook?.(command.name, command.data);
-    if (msg !== undefined) this.#deliver(msg);
+    if (msg !== undefined) this.onMessage(msg);
   }
 
   #ping(data: Uint8Array): void {
@@ -562,7 +569,7 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
     decoder.acceptData = this.#unwrap === undefined;
     decoder.maxFrameSize = Infinity;
     decoder.maxMsgFrames = this.#options.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES;
-    this.#conn.pause(); // until start(); messages already decoded wait in #pending
+    decoder.suspend(); // nothing more is decoded until start(): see #handOver
     this.#settle.resolve(peer);
   }
 
@@ -631,10 +638,7 @@ export class ZmtpStream implements MessageStream<Uint8Array[]> {
 
   #protocolError(code: "EPROTO" | "EMSGSIZE", reason: string): void {
     if (this.#peer === undefined) return this.#handshakeFailed(reason);
-    const error = new MqError(code, reason);
-    // before start() nobody listens to onClose yet: report it once the pipe is attached
-    if (this.#pending !== undefined) this.#earlyError = error;
-    else this.close(error);
+    this.close(new MqError(code, reason)); // only after start(): nothing is decoded before
   }
 
   // ---- heartbeats (RFC 37 §Connection Heartbeating; libzmq's ZMQ_HEARTBEAT_* options) ----

@@ -90,6 +90,16 @@ export function encodeCommandFrame(body: Uint8Array): Uint8Array {
   return out;
 }
 
+// Two byte arrays as one (no copy when either is empty).
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 // Writes flags and an 8-byte big-endian size at the start of `out`.
 function writeLongHeader(out: Uint8Array, flags: number, size: number): void {
   out[0] = flags;
@@ -256,6 +266,8 @@ export class FrameDecoder {
   #frames: Uint8Array[] = []; // frames of the message in progress
   #msgBytes = 0; // their bodies' total size
   #stopped = false;
+  #suspended = false; // by suspend(): stop after the current frame, keep the rest
+  #rest: Uint8Array = new Uint8Array(0); // what a suspended push did not consume
   #error: FrameErrorReason | undefined;
   #acceptData = true;
 
@@ -283,6 +295,32 @@ export class FrameDecoder {
   /** `true` once the decoder has failed or {@linkcode FrameDecoder.stop} was called. */
   get stopped(): boolean {
     return this.#stopped;
+  }
+
+  /** `true` between {@linkcode FrameDecoder.suspend} and {@linkcode FrameDecoder.resume}. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
+  /**
+   * Stops consuming after the frame being delivered (call it from `onMessage` or `onCommand`):
+   * the rest of the chunk is kept for {@linkcode FrameDecoder.takeRest}, so that whoever takes
+   * over the connection next gets those bytes back (the handshake ends this way).
+   */
+  suspend(): void {
+    this.#suspended = true;
+  }
+
+  /** The bytes a suspended `push` left unconsumed (empty if none); they are the caller's now. */
+  takeRest(): Uint8Array {
+    const rest = this.#rest;
+    this.#rest = new Uint8Array(0);
+    return rest;
+  }
+
+  /** Consumes input again after {@linkcode FrameDecoder.suspend}. */
+  resume(): void {
+    this.#suspended = false;
   }
 
   /** `true` when no frame or multipart message is partly read. */
@@ -370,9 +408,17 @@ export class FrameDecoder {
   }
 
   #consume(chunk: Uint8Array): void {
+    if (this.#suspended) {
+      this.#rest = joinBytes(this.#rest, chunk); // fed while suspended: kept for takeRest()
+      return;
+    }
     const end = chunk.length;
     let pos = 0;
     while (pos < end && !this.#stopped) {
+      if (this.#suspended) {
+        this.#rest = chunk.subarray(pos);
+        return;
+      }
       if (this.#state === READ_FLAGS) {
         const flags = chunk[pos];
         if (!this.#checkFlags(flags)) return;

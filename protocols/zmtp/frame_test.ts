@@ -434,3 +434,40 @@ test("FrameDecoder reads the frames of the JeroMQ 0.3.6 ZMTP 2.0 trace [ZMTP-FRA
     hex("00 00 00 05 77 6f 72 6c 64"),
   );
 });
+
+test("a decoder suspended by a command keeps the rest for whoever takes over, whatever the chunking [ZMTP-FRAME-16]", () => {
+  fc.assert(
+    fc.property(
+      fc.array(frameArb, { minLength: 1, maxLength: 4 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      (bodies, points) => {
+        // a handshake command, then messages the next owner must see, in order
+        const ready = encodeCommandFrame(text("\x05READY"));
+        const messages = bodies.map((b) => encodeMessage([b]));
+        const stream = concat([ready, ...messages]);
+        const events: Event[] = [];
+        const decoder: FrameDecoder = new FrameDecoder({
+          onMessage: (frames) => events.push({ kind: "message", frames }),
+          onCommand: (body) => {
+            events.push({ kind: "command", body });
+            decoder.suspend(); // the handshake is done
+          },
+          onError: (reason) => events.push({ kind: "error", reason }),
+        });
+        const held: Uint8Array[] = [];
+        for (const chunk of cut(stream, points)) {
+          decoder.push(chunk);
+          if (decoder.suspended) held.push(decoder.takeRest()); // as a connection would hold it
+        }
+        assert.deepEqual(events, [{ kind: "command", body: text("\x05READY") }]);
+        decoder.resume();
+        decoder.push(concat(held)); // the next owner reads what was held
+        assert.deepEqual(
+          events.slice(1),
+          bodies.map((b) => ({ kind: "message", frames: [b] })),
+        );
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
