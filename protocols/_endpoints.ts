@@ -72,6 +72,12 @@ export interface Relay<M, P> {
   unplugged: Promise<void>;
 }
 
+/** An endpoint's send and receive priorities (1 highest to 16), given to its pipes. */
+export interface Priorities {
+  readonly sendPriority: number;
+  readonly recvPriority: number;
+}
+
 /** What the endpoints need from the socket core. */
 export interface EndpointHost<M, P> {
   readonly monitor: Monitor;
@@ -80,16 +86,20 @@ export interface EndpointHost<M, P> {
   readonly timers: TimerSet;
   /** Aborts when the socket starts closing. */
   readonly stopping: AbortSignal;
-  /** A handshaken stream becomes a pipe (or is plugged into `relay`); undefined if refused. */
+  /**
+   * A handshaken stream becomes a pipe with its endpoint's priorities (or is plugged into
+   * `relay`); undefined if refused.
+   */
   attach(
     stream: MessageStream<M>,
     peer: P,
     url: string,
     side: "accepted" | "connected",
+    priorities: Priorities,
     relay?: Relay<M, P>,
   ): Pipe<M, P> | undefined;
   /** A dialer's lasting pipe, if the pattern wants one. */
-  relayFor(url: string): Relay<M, P> | undefined;
+  relayFor(url: string, priorities: Priorities): Relay<M, P> | undefined;
   /** The socket's name for messages ("sp.req0 socket"). */
   readonly label: string;
 }
@@ -111,7 +121,7 @@ export class Endpoints<M, P, W> {
     const { endpoint, transport, settings, wire } = this.#resolve(url, "listen", options);
     let bound = endpoint.url; // the real URL (port 0 resolved) once listening
     const listener: Listener = transport.kind === "local"
-      ? this.#listenLocal(transport, endpoint)
+      ? this.#listenLocal(transport, endpoint, settings)
       : await transport.listen(
         endpoint,
         (c) => this.#accepted(c, bound, transport.traits, settings, wire),
@@ -189,7 +199,11 @@ export class Endpoints<M, P, W> {
     return { endpoint, transport, settings, wire: this.#family.wireOptions(settings.family) };
   }
 
-  #listenLocal(transport: LocalTransport, endpoint: Endpoint): Listener {
+  #listenLocal(
+    transport: LocalTransport,
+    endpoint: Endpoint,
+    priorities: Priorities,
+  ): Listener {
     const url = endpoint.url;
     const host = this.#host;
     return transport.listen(endpoint, {
@@ -203,7 +217,8 @@ export class Endpoints<M, P, W> {
         }
         return refusal;
       },
-      accept: (stream, peer) => host.attach(stream as MessageStream<M>, peer as P, url, "accepted"),
+      accept: (stream, peer) =>
+        host.attach(stream as MessageStream<M>, peer as P, url, "accepted", priorities),
     });
   }
 
@@ -249,7 +264,7 @@ export class Endpoints<M, P, W> {
         stream.close();
         return undefined;
       }
-      return host.attach(stream, peer, url, side, relay);
+      return host.attach(stream, peer, url, side, settings, relay);
     } catch (e) {
       if (host.stopping.aborted) { // our own close interrupted it: not the peer's fault
         conn.close();
@@ -277,7 +292,7 @@ export class Endpoints<M, P, W> {
     const { reconnectIvl, reconnectIvlMax } = settings;
     const host = this.#host;
     let delay = reconnectIvl;
-    const relay = host.relayFor(endpoint.url);
+    const relay = host.relayFor(endpoint.url, settings);
     const stopped = (): boolean =>
       signal.aborted || host.stopping.aborted || relay?.pipe.isClosed === true;
     while (!stopped()) {
@@ -314,7 +329,7 @@ export class Endpoints<M, P, W> {
           local: this.#family.local,
           refuse: (p) => this.#family.refuse(p as P),
         });
-        return host.attach(stream, peer as P, endpoint.url, "connected", relay);
+        return host.attach(stream, peer as P, endpoint.url, "connected", settings, relay);
       }
       const conn = await transport.dial(endpoint, settings.transport);
       if (signal.aborted || host.stopping.aborted) {

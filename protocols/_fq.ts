@@ -1,22 +1,21 @@
 /**
- * Fair queueing: messages are taken from the pipes that have some, round
- * robin, one message per pipe per turn, so one flooding peer cannot starve
- * the others. A pipe whose peer left stays until its inbox is empty.
+ * Fair queuing: messages are taken from the pipes that have some, one pipe after the other, as
+ * libzmq's `fq` does; with priorities (nanomsg's `NN_RCVPRIO`), from the pipes of the highest
+ * priority that have messages first.
  *
  * @module
  */
-import { ActiveSet } from "./_active_set.ts";
+import { PriorityLevels } from "./_priorities.ts";
 import type { Pipe } from "./pipe.ts";
 
-/** @internal The fair queue over a socket's pipes. */
+/** @internal Round robin over the pipes that have messages, by receive priority. */
 export class FairQueue<M> {
-  #pipes = new ActiveSet<Pipe<M>>();
-  #current = 0;
+  #pipes = new PriorityLevels<Pipe<M>>((pipe) => pipe.recvPriority);
   #last: Pipe<M> | undefined;
 
   /** A new pipe joins. */
   attach(pipe: Pipe<M>): void {
-    this.#pipes.add(pipe, pipe.queued > 0);
+    this.#pipes.levelOf(pipe).members.add(pipe, pipe.queued > 0);
   }
 
   /** A pipe left; its queued messages are still delivered. */
@@ -26,12 +25,12 @@ export class FairQueue<M> {
 
   /** A pipe has messages. */
   activated(pipe: Pipe<M>): void {
-    this.#pipes.activate(pipe);
+    this.#pipes.levelOf(pipe).members.activate(pipe);
   }
 
   /** True if some pipe has a message. */
   get hasIn(): boolean {
-    return this.#pipes.activeCount > 0;
+    return this.#pipes.anyActive;
   }
 
   /** The pipe the message last returned by {@linkcode FairQueue.recv} came from. */
@@ -41,18 +40,24 @@ export class FairQueue<M> {
 
   /** Takes the next message; {@linkcode FairQueue.lastPipe} says which pipe it came from. */
   recv(): M | undefined {
-    const pipes = this.#pipes;
-    while (pipes.activeCount > 0) {
-      if (this.#current >= pipes.activeCount) this.#current = 0;
-      const pipe = pipes.at(this.#current);
-      const msg = pipe.recv();
-      if (pipe.queued === 0) {
-        if (pipe.isClosed) pipes.delete(pipe);
-        else pipes.deactivate(pipe);
-      } else this.#current++;
-      if (msg !== undefined) {
-        this.#last = pipe;
-        return msg;
+    const levels = this.#pipes.levels;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i]!;
+      const pipes = level.members;
+      while (pipes.activeCount > 0) {
+        if (level.current >= pipes.activeCount) level.current = 0;
+        const pipe = pipes.at(level.current);
+        const msg = pipe.recv();
+        if (pipe.queued === 0) {
+          if (pipe.isClosed) {
+            this.#pipes.delete(pipe); // may remove this level: the next is then at i
+            if (levels[i] !== level) i--;
+          } else pipes.deactivate(pipe);
+        } else level.current++;
+        if (msg !== undefined) {
+          this.#last = pipe;
+          return msg;
+        }
       }
     }
     return undefined;

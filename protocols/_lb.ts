@@ -1,20 +1,20 @@
 /**
- * Load balancing: each message goes to the next pipe, round robin, that can
- * take it. A pipe at its high-water mark leaves the rotation until it drains.
+ * Load balancing: each message goes to one pipe that can take it, round robin, as libzmq's `lb`
+ * does; with priorities (nanomsg's `NN_SNDPRIO`), to a pipe of the highest priority that can take
+ * it, and to a lower one only when none of the higher can.
  *
  * @module
  */
-import { ActiveSet } from "./_active_set.ts";
+import { PriorityLevels } from "./_priorities.ts";
 import type { Pipe } from "./pipe.ts";
 
-/** @internal The load balancer over a socket's pipes. */
+/** @internal Round robin over the pipes that can take a message, by send priority. */
 export class LoadBalancer<M> {
-  #pipes = new ActiveSet<Pipe<M>>();
-  #current = 0;
+  #pipes = new PriorityLevels<Pipe<M>>((pipe) => pipe.sendPriority);
 
   /** A new pipe joins (active if it can take messages). */
   attach(pipe: Pipe<M>): void {
-    this.#pipes.add(pipe, pipe.writable);
+    this.#pipes.levelOf(pipe).members.add(pipe, pipe.writable);
   }
 
   /** A pipe left. */
@@ -24,28 +24,30 @@ export class LoadBalancer<M> {
 
   /** A pipe can take messages again. */
   activated(pipe: Pipe<M>): void {
-    this.#pipes.activate(pipe);
+    this.#pipes.levelOf(pipe).members.activate(pipe);
   }
 
   /** True if some pipe can take a message now. */
   get hasOut(): boolean {
-    return this.#pipes.activeCount > 0;
+    return this.#pipes.anyActive;
   }
 
   /** Sends to the next ready pipe; returns it, or undefined if none is ready. */
   send(msg: M): Pipe<M> | undefined {
-    const pipes = this.#pipes;
-    while (pipes.activeCount > 0) {
-      if (this.#current >= pipes.activeCount) this.#current = 0;
-      const pipe = pipes.at(this.#current);
-      if (!pipe.writable) {
-        pipes.deactivate(pipe);
-        continue;
+    for (const level of this.#pipes.levels) {
+      const pipes = level.members;
+      while (pipes.activeCount > 0) {
+        if (level.current >= pipes.activeCount) level.current = 0;
+        const pipe = pipes.at(level.current);
+        if (!pipe.writable) {
+          pipes.deactivate(pipe);
+          continue;
+        }
+        pipe.send(msg);
+        if (pipe.writable) level.current++;
+        else pipes.deactivate(pipe);
+        return pipe;
       }
-      pipe.send(msg);
-      if (pipe.writable) this.#current++;
-      else pipes.deactivate(pipe);
-      return pipe;
     }
     return undefined;
   }

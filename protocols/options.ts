@@ -48,6 +48,20 @@ export interface SocketOptions {
    * @default {10000}
    */
   readonly handshakeTimeout?: number;
+  /**
+   * The send priority of the socket's endpoints, 1 (highest) to 16 (nanomsg's `NN_SNDPRIO`):
+   * a message goes to a peer of the highest priority that can take it, to a lower one only when
+   * none of the higher can, round robin among equals. Usually set per endpoint.
+   * @default {8}
+   */
+  readonly sendPriority?: number;
+  /**
+   * The receive priority of the socket's endpoints, 1 (highest) to 16 (nanomsg's `NN_RCVPRIO`):
+   * messages waiting from peers of a higher priority are received first, fair-queued among
+   * equals. Usually set per endpoint.
+   * @default {8}
+   */
+  readonly recvPriority?: number;
 }
 
 /**
@@ -62,6 +76,10 @@ export interface EndpointOptions {
   readonly reconnectIvlMax?: number;
   /** The handshake timeout of this endpoint's connections. */
   readonly handshakeTimeout?: number;
+  /** The send priority of this endpoint's peers, 1 (highest) to 16. */
+  readonly sendPriority?: number;
+  /** The receive priority of this endpoint's peers, 1 (highest) to 16. */
+  readonly recvPriority?: number;
 }
 
 /** An endpoint's options, resolved: the common ones, and the rest by who checks them. */
@@ -69,13 +87,21 @@ export interface ResolvedEndpointOptions {
   readonly reconnectIvl: number;
   readonly reconnectIvlMax: number;
   readonly handshakeTimeout: number;
+  readonly sendPriority: number;
+  readonly recvPriority: number;
   /** The family's options (given only), for the family to check. */
   readonly family: Readonly<Record<string, unknown>>;
   /** The transport's options (given only), passed to it. */
   readonly transport: Readonly<Record<string, unknown>>;
 }
 
-const ENDPOINT_OPTIONS = ["reconnectIvl", "reconnectIvlMax", "handshakeTimeout"] as const;
+const ENDPOINT_OPTIONS = [
+  "reconnectIvl",
+  "reconnectIvlMax",
+  "handshakeTimeout",
+  "sendPriority",
+  "recvPriority",
+] as const;
 
 /**
  * Resolves an endpoint's options over the socket's: the common ones are checked here, the
@@ -100,6 +126,8 @@ export function resolveEndpointOptions(
     reconnectIvl: socket.reconnectIvl,
     reconnectIvlMax: socket.reconnectIvlMax,
     handshakeTimeout: socket.handshakeTimeout,
+    sendPriority: socket.sendPriority,
+    recvPriority: socket.recvPriority,
   };
   const family: Record<string, unknown> = {};
   const transport: Record<string, unknown> = {};
@@ -133,6 +161,8 @@ const DEFAULTS: ResolvedSocketOptions = {
   reconnectIvl: 100,
   reconnectIvlMax: 0,
   handshakeTimeout: 10000,
+  sendPriority: 8,
+  recvPriority: 8,
 };
 
 /** Range of each common option: [min, max]. Timeouts also take -1. */
@@ -145,6 +175,8 @@ const RANGES: { readonly [K in keyof SocketOptions]-?: readonly [number, number]
   reconnectIvl: [1, 2 ** 31 - 1],
   reconnectIvlMax: [0, 2 ** 31 - 1],
   handshakeTimeout: [1, 2 ** 31 - 1],
+  sendPriority: [1, 16],
+  recvPriority: [1, 16],
 };
 
 /**

@@ -50,6 +50,21 @@ export interface PipeEvents<M> {
   closed(pipe: Pipe<M>, reason?: MqError): void;
 }
 
+/** The priority of a pipe whose endpoint sets none (nanomsg's default). */
+export const DEFAULT_PRIORITY = 8;
+
+/** A pipe's queue limits and priorities. */
+export interface PipeLimits {
+  /** Messages written and not yet taken by the stream before the pipe counts as full. */
+  readonly sendHwm: number;
+  /** Messages in the inbox at which reading from the stream pauses. */
+  readonly recvHwm: number;
+  /** 1 (highest) to 16; default 8. */
+  readonly sendPriority?: number;
+  /** 1 (highest) to 16; default 8. */
+  readonly recvPriority?: number;
+}
+
 // Pipe ids are unique in the process, 31 bits (SP backtraces need bit 31
 // clear), starting at a random point as NNG does so that ids from before a
 // restart are unlikely to be reused at once.
@@ -72,6 +87,10 @@ export class Pipe<M, P = unknown> {
   readonly url: string;
   /** Per-pipe state a pattern may keep here. */
   data: unknown = undefined;
+  /** Its send priority, 1 (highest) to 16, from its endpoint (nanomsg's `NN_SNDPRIO`). */
+  readonly sendPriority: number;
+  /** Its receive priority, 1 (highest) to 16, from its endpoint (nanomsg's `NN_RCVPRIO`). */
+  readonly recvPriority: number;
 
   #stream: MessageStream<M>;
   #events: PipeEvents<M>;
@@ -86,9 +105,11 @@ export class Pipe<M, P = unknown> {
     stream: MessageStream<M>,
     peer: P,
     url: string,
-    limits: { sendHwm: number; recvHwm: number },
+    limits: PipeLimits,
     events: PipeEvents<M>,
   ) {
+    this.sendPriority = limits.sendPriority ?? DEFAULT_PRIORITY;
+    this.recvPriority = limits.recvPriority ?? DEFAULT_PRIORITY;
     this.#stream = stream;
     this.peer = peer;
     this.url = url;

@@ -10,7 +10,7 @@ import { invalid, MqError } from "./errors.ts";
 import { Monitor, type SocketStats } from "./monitor.ts";
 import { type ResolvedSocketOptions } from "./options.ts";
 import type { Pattern, PatternContext, PatternHost } from "./pattern.ts";
-import { type MessageStream, Pipe, type PipeEvents } from "./pipe.ts";
+import { type MessageStream, Pipe, type PipeEvents, type PipeLimits } from "./pipe.ts";
 import { RelayStream } from "./_relay.ts";
 import { TimerSet } from "./_timers.ts";
 import { WaitQueue } from "./_waiters.ts";
@@ -18,6 +18,7 @@ import {
   type EndpointHost,
   Endpoints,
   type Family,
+  type Priorities,
   type Relay,
   type SocketEndpoint,
 } from "./_endpoints.ts";
@@ -267,10 +268,11 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
     peer: P,
     url: string,
     side: "accepted" | "connected",
+    priorities: Priorities,
     relay?: Relay<M, P>,
   ): Pipe<M, P> | undefined {
     if (relay !== undefined) return this.#plug(relay, stream, url);
-    const pipe = new Pipe<M, P>(stream, peer, url, this.options, this.#pipeEvents);
+    const pipe = new Pipe<M, P>(stream, peer, url, this.#limits(priorities), this.#pipeEvents);
     if (this.#closing) {
       stream.close();
       return undefined;
@@ -287,6 +289,11 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
     pipe.start();
     this.wakeSend();
     return pipe;
+  }
+
+  #limits({ sendPriority, recvPriority }: Priorities): PipeLimits {
+    const { sendHwm, recvHwm } = this.options;
+    return { sendHwm, recvHwm, sendPriority, recvPriority };
   }
 
   #pipeClosed(pipe: Pipe<M, P>, reason?: MqError): void {
@@ -314,7 +321,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   }
 
   /** A dialer's lasting pipe, or undefined if the pattern does not want one (or refused it). */
-  relayFor(url: string): Relay<M, P> | undefined {
+  relayFor(url: string, priorities: Priorities): Relay<M, P> | undefined {
     if (this.#pattern.queueWhileConnecting !== true || this.#closing) return undefined;
     const stream = new RelayStream<M>(url);
     const events: PipeEvents<M> = {
@@ -326,7 +333,8 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
         this.wakeRecv();
       },
     };
-    const pipe = new Pipe<M, P>(stream, this.#family.local, url, this.options, events);
+    const limits = this.#limits(priorities);
+    const pipe = new Pipe<M, P>(stream, this.#family.local, url, limits, events);
     const refusal = this.#pattern.attach(pipe);
     if (refusal !== undefined) {
       this.monitor.emit({ type: "rejected", url, pipe: pipe.id, reason: refusal });
