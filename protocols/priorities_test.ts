@@ -49,10 +49,14 @@ test("equal priorities share round robin, whatever other levels exist [CORE-PRIO
     await until(() => push.stats.pipes === 3, 2000, "three peers");
     for (let i = 0; i < 10; i++) await push.send(`r${i}`);
     const got = [0, 0];
-    await until(() => {
-      for (const k of [0, 1]) while (pulls[k]!.tryRecv() !== undefined) got[k]!++;
-      return got[0]! + got[1]! === 10;
-    }, 2000, "ten messages over the two priority-3 peers");
+    await until(
+      () => {
+        for (const k of [0, 1]) while (pulls[k]!.tryRecv() !== undefined) got[k]!++;
+        return got[0]! + got[1]! === 10;
+      },
+      2000,
+      "ten messages over the two priority-3 peers",
+    );
     assert.deepEqual(got, [5, 5]);
     await expectQuiet(pulls[2]!, 50);
   } finally {

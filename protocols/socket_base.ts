@@ -117,7 +117,7 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
   async *[Symbol.asyncIterator](): AsyncIterator<M> {
     while (true) {
       try {
-        yield await this.#core.recv();
+        yield await this.recv(); // a subclass may shape what recv gives (sp.Pair1 polyamorous)
       } catch (e) {
         if (e instanceof MqError && e.code === "ECLOSED") return;
         throw e;

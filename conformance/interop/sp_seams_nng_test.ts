@@ -197,3 +197,35 @@ test(
     }
   },
 );
+
+test(
+  "a polyamorous PAIR1 serves two nngcat --pair1 peers, answering each by its pipe id [SP-PAIR1-5]",
+  OPTIONS,
+  async () => {
+    const tag = uniqueTag();
+    await using hub = new sp.Pair1({ polyamorous: true });
+    const { url } = await hub.listen("tcp://127.0.0.1:0");
+    const argv = [0, 1].map((i) => [
+      "--pair1",
+      "--dial",
+      url,
+      "--data",
+      `${tag} peer ${i}`,
+      "--quoted",
+      "--interval",
+      "1",
+    ]);
+    await withNngcats(argv, async (peers) => {
+      const pipes = new Map<string, number>();
+      while (pipes.size < 2) {
+        const { pipe, data } = await within(2 * DEADLINE, hub.recvFrom(), "a peer's message");
+        pipes.set(text(data), pipe);
+      }
+      for (const [i, peer] of peers.entries()) {
+        await hub.sendTo(pipes.get(`${tag} peer ${i}`)!, `answer to ${i}`);
+        await peer.waitForLines(1, DEADLINE, `peer ${i} printing its answer`);
+        assert.deepEqual(printedMessages(peer).map(text), [`answer to ${i}`]);
+      }
+    });
+  },
+);

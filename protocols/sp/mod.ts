@@ -23,7 +23,7 @@ export { Sub } from "./sub.ts";
 export { Req, type ReqOptions } from "./req.ts";
 export { Rep, type RepOptions } from "./rep.ts";
 export { Pair } from "./pair.ts";
-export { Pair1, type Pair1Options } from "./pair1.ts";
+export { Pair1, type Pair1Options, type PeerMessage } from "./pair1.ts";
 export { Surveyor, type SurveyorOptions } from "./surveyor.ts";
 export { Respondent, type RespondentOptions } from "./respondent.ts";
 export { Bus } from "./bus.ts";

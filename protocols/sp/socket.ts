@@ -14,7 +14,13 @@ import {
 } from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern } from "../pattern.ts";
-import { type Family, SocketCore, type SocketEndpoint } from "../socket.ts";
+import {
+  type Family,
+  type RecvOptions,
+  type SendOptions,
+  SocketCore,
+  type SocketEndpoint,
+} from "../socket.ts";
 import { SocketBase } from "../socket_base.ts";
 import type { TransportEndpointOptions } from "../../transports/registry.ts";
 import { exchangeHeaders, type SpMessage, SpStream } from "./wire.ts";
@@ -175,6 +181,26 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
     this.#core = core;
     this.protocol = protocol;
     this.raw = raw;
+  }
+
+  /** @internal Sends a message as the pattern takes it (a head and a body, unjoined). */
+  protected sendMessage(msg: SpMessage, options?: SendOptions): Promise<void> {
+    return this.#core.send(msg, options);
+  }
+
+  /** @internal {@linkcode SpSocket.sendMessage} without waiting. */
+  protected trySendMessage(msg: SpMessage): boolean {
+    return this.#core.trySend(msg);
+  }
+
+  /** @internal Receives a message as the pattern gives it (a head and a body, unjoined). */
+  protected recvMessage(options?: RecvOptions): Promise<SpMessage> {
+    return this.#core.recv(options);
+  }
+
+  /** @internal {@linkcode SpSocket.recvMessage} without waiting. */
+  protected tryRecvMessage(): SpMessage | undefined {
+    return this.#core.tryRecv();
   }
 
   /**
