@@ -26,6 +26,7 @@ export {
 } from "./protocols/monitor.ts";
 export type { EndpointOptions, SocketOptions } from "./protocols/options.ts";
 export { Context } from "./protocols/context.ts";
+export type { PipeStatistics, SocketStatistics } from "./protocols/statistics.ts";
 export {
   type ConnectionTransport,
   type Endpoint,

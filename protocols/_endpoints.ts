@@ -50,6 +50,8 @@ export interface Family<M, P, W = unknown> {
   ): Promise<{ stream: MessageStream<M>; peer: P }>;
   /** Why this peer may not talk to this socket, or undefined if it may. */
   refuse(peer: P): string | undefined;
+  /** A message's size in bytes (for the statistics). */
+  measure(msg: M): number;
 }
 
 /** A listener or dialer of a socket. */
@@ -173,6 +175,13 @@ export class Endpoints<M, P, W> {
     await Promise.all(matching.map((e) => e.close()));
   }
 
+  /** How many dialers and listeners are open. */
+  get counts(): { dialers: number; listeners: number } {
+    let dialers = 0;
+    for (const e of this.#endpoints) if (e.kind === "dial") dialers++;
+    return { dialers, listeners: this.#endpoints.size - dialers };
+  }
+
   /** Closes every endpoint and every connection still in its handshake. */
   async close(): Promise<void> {
     const endpoints = [...this.#endpoints]; // each close() removes itself
@@ -213,6 +222,7 @@ export class Endpoints<M, P, W> {
         const refusal = this.#family.refuse(peer as P);
         if (refusal !== undefined) {
           host.stats.protocolErrors++;
+          host.stats.rejects++;
           host.monitor.emit({ type: "handshake-failed", url, remote: url, reason: refusal });
         }
         return refusal;
@@ -257,6 +267,7 @@ export class Endpoints<M, P, W> {
       const { stream, peer } = await this.#family.handshake(conn, traits, wire);
       const refusal = this.#family.refuse(peer);
       if (refusal !== undefined) {
+        host.stats.rejects++;
         stream.close();
         throw new MqError("EPROTO", refusal);
       }

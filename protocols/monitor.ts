@@ -63,6 +63,14 @@ export interface SocketStats {
   dropped: number;
   /** Connections closed because the peer broke the protocol or failed the handshake. */
   protocolErrors: number;
+  /** Connections made by dialers. */
+  connects: number;
+  /** Connections accepted by listeners. */
+  accepts: number;
+  /** Connections that ended. */
+  disconnects: number;
+  /** Peers refused after their handshake (wrong protocol, a second PAIR peer). */
+  rejects: number;
 }
 
 /**

@@ -48,6 +48,8 @@ export interface PipeEvents<M> {
   writable(pipe: Pipe<M>): void;
   /** The pipe is gone (peer left, error, or local close). */
   closed(pipe: Pipe<M>, reason?: MqError): void;
+  /** A message's size in bytes, for the pipe's byte counters. */
+  size(msg: M): number;
 }
 
 /** The priority of a pipe whose endpoint sets none (nanomsg's default). */
@@ -98,6 +100,10 @@ export class Pipe<M, P = unknown> {
   #recvHwm: number;
   #sendHwm: number;
   #unconfirmed = 0; // messages written since the stream last drained
+  #txMsgs = 0;
+  #rxMsgs = 0;
+  #txBytes = 0;
+  #rxBytes = 0;
   #paused = false;
   #closed = false;
 
@@ -156,10 +162,22 @@ export class Pipe<M, P = unknown> {
     return this.#stream.buffered;
   }
 
+  /** Messages and bytes sent to and received from the peer so far. */
+  get traffic(): { txMsgs: number; rxMsgs: number; txBytes: number; rxBytes: number } {
+    return {
+      txMsgs: this.#txMsgs,
+      rxMsgs: this.#rxMsgs,
+      txBytes: this.#txBytes,
+      rxBytes: this.#rxBytes,
+    };
+  }
+
   /** Sends one message. Callers check `writable` first; a closed pipe drops it. */
   send(msg: M): void {
     if (this.#closed) return;
     this.#unconfirmed++;
+    this.#txMsgs++;
+    this.#txBytes += this.#events.size(msg);
     this.#stream.write(msg);
   }
 
@@ -179,7 +197,10 @@ export class Pipe<M, P = unknown> {
   }
 
   #received(msg: M): void {
-    if (this.#closed || !this.#events.admit(this, msg)) return;
+    if (this.#closed) return;
+    this.#rxBytes += this.#events.size(msg);
+    if (!this.#events.admit(this, msg)) return;
+    this.#rxMsgs++;
     this.#inbox.push(msg);
     if (this.#inbox.length >= this.#recvHwm && !this.#paused) {
       this.#paused = true;

@@ -8,6 +8,7 @@
  */
 import { invalid, MqError } from "./errors.ts";
 import { Monitor, type SocketStats } from "./monitor.ts";
+import type { PipeStatistics, SocketStatistics } from "./statistics.ts";
 import { type ResolvedSocketOptions } from "./options.ts";
 import type { Pattern, PatternContext, PatternHost } from "./pattern.ts";
 import { type MessageStream, Pipe, type PipeEvents, type PipeLimits } from "./pipe.ts";
@@ -55,7 +56,17 @@ export class CoreContext<M> implements PatternContext {
 /** @internal The engine behind every public socket class. */
 export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<M, P> {
   readonly monitor: Monitor = new Monitor();
-  readonly stats: SocketStats = { pipes: 0, txMsgs: 0, rxMsgs: 0, dropped: 0, protocolErrors: 0 };
+  readonly stats: SocketStats = {
+    pipes: 0,
+    txMsgs: 0,
+    rxMsgs: 0,
+    dropped: 0,
+    protocolErrors: 0,
+    connects: 0,
+    accepts: 0,
+    disconnects: 0,
+    rejects: 0,
+  };
   readonly options: ResolvedSocketOptions;
   readonly timers: TimerSet = new TimerSet();
   readonly label: string;
@@ -68,7 +79,8 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   #contexts = new Set<CoreContext<M>>(); // opened with openContext(), not the default
   #nextContextId = 1;
   #pipes = new Set<Pipe<M, P>>();
-  #relays = new Set<Pipe<M, P>>(); // dialers' lasting pipes (Pattern.queueWhileConnecting)
+  #relays = new Map<Pipe<M, P>, RelayStream<M>>(); // dialers' lasting pipes and their streams
+  #gone = { txBytes: 0, rxBytes: 0 }; // the bytes of pipes that have closed
   #closing: Promise<void> | undefined;
   #stop = new AbortController();
   #pipeEvents: PipeEvents<M>;
@@ -90,6 +102,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
       readable: (pipe) => this.#pattern.readable(pipe as Pipe<M, P>),
       writable: (pipe) => this.#pattern.writable(pipe as Pipe<M, P>),
       closed: (pipe, reason) => this.#pipeClosed(pipe as Pipe<M, P>, reason),
+      size: family.measure,
     };
     pattern.bind(this);
   }
@@ -279,12 +292,15 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
     }
     const refusal = this.#pattern.attach(pipe);
     if (refusal !== undefined) {
+      this.stats.rejects++;
       this.monitor.emit({ type: "rejected", url, pipe: pipe.id, reason: refusal });
       stream.close();
       return undefined;
     }
     this.#pipes.add(pipe);
     this.stats.pipes++;
+    if (side === "accepted") this.stats.accepts++;
+    else this.stats.connects++;
     this.monitor.emit({ type: side, url, remote: stream.remote, pipe: pipe.id });
     pipe.start();
     this.wakeSend();
@@ -298,15 +314,24 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
 
   #pipeClosed(pipe: Pipe<M, P>, reason?: MqError): void {
     if (!this.#pipes.delete(pipe)) return;
+    this.#count(pipe);
     this.#pattern.detach(pipe);
     this.#disconnected(pipe, reason);
     this.wakeSend();
     this.wakeRecv();
   }
 
+  /** Keeps the byte counts of a pipe that has gone. */
+  #count(pipe: Pipe<M, P>): void {
+    const { txBytes, rxBytes } = pipe.traffic;
+    this.#gone.txBytes += txBytes;
+    this.#gone.rxBytes += rxBytes;
+  }
+
   /** Counts and reports the end of a pipe's connection. */
   #disconnected(pipe: Pipe<M, P>, reason?: MqError): void {
     this.stats.pipes--;
+    this.stats.disconnects++;
     if (reason?.code === "EPROTO" || reason?.code === "EMSGSIZE") {
       this.stats.protocolErrors++;
       this.monitor.emit({
@@ -328,6 +353,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
       ...this.#pipeEvents,
       closed: (pipe) => {
         if (!this.#relays.delete(pipe as Pipe<M, P>)) return;
+        this.#count(pipe as Pipe<M, P>);
         this.#pattern.detach(pipe as Pipe<M, P>);
         this.wakeSend();
         this.wakeRecv();
@@ -340,7 +366,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
       this.monitor.emit({ type: "rejected", url, pipe: pipe.id, reason: refusal });
       return undefined;
     }
-    this.#relays.add(pipe);
+    this.#relays.set(pipe, stream);
     pipe.start();
     this.wakeSend();
     return { stream, pipe, unplugged: RESOLVED };
@@ -354,10 +380,59 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
       return undefined;
     }
     this.stats.pipes++;
+    this.stats.connects++;
     this.monitor.emit({ type: "connected", url, remote: stream.remote, pipe: pipe.id });
     relay.unplugged = relay.stream.plug(stream, (reason) => this.#disconnected(pipe, reason));
     this.wakeSend();
     return pipe;
+  }
+
+  // ---- statistics --------------------------------------------------------
+
+  /** A snapshot of the socket's statistics, under NNG's names. */
+  statistics(): SocketStatistics {
+    const s = this.stats;
+    let txBytes = this.#gone.txBytes;
+    let rxBytes = this.#gone.rxBytes;
+    for (const pipe of [...this.#pipes, ...this.#relays.keys()]) {
+      const traffic = pipe.traffic;
+      txBytes += traffic.txBytes;
+      rxBytes += traffic.rxBytes;
+    }
+    const { dialers, listeners } = this.#endpoints.counts;
+    return {
+      tx_msgs: s.txMsgs,
+      rx_msgs: s.rxMsgs,
+      tx_bytes: txBytes,
+      rx_bytes: rxBytes,
+      pipes: s.pipes,
+      dialers,
+      listeners,
+      connect: s.connects,
+      accept: s.accepts,
+      disconnect: s.disconnects,
+      reject: s.rejects,
+      proto: s.protocolErrors,
+      drop: s.dropped,
+    };
+  }
+
+  /** The pipes connected now, each with its peer's address and traffic. */
+  pipeStatistics(): PipeStatistics[] {
+    const connected = [...this.#pipes];
+    for (const [pipe, stream] of this.#relays) if (stream.plugged) connected.push(pipe);
+    return connected.map((pipe) => {
+      const t = pipe.traffic;
+      return {
+        id: pipe.id,
+        url: pipe.url,
+        remote: pipe.remote,
+        tx_msgs: t.txMsgs,
+        rx_msgs: t.rxMsgs,
+        tx_bytes: t.txBytes,
+        rx_bytes: t.rxBytes,
+      };
+    });
   }
 
   // ---- close -------------------------------------------------------------
@@ -380,7 +455,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
     if (linger > 0) await this.#lingerFlush(linger);
     this.#stop.abort();
     await this.#endpoints.close();
-    const pipes = [...this.#pipes, ...this.#relays];
+    const pipes = [...this.#pipes, ...this.#relays.keys()];
     for (const pipe of pipes) pipe.close();
     await Promise.all(pipes.map((p) => p.closedPromise));
     await this.#endpoints.settled();
@@ -392,7 +467,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   async #lingerFlush(ms: number): Promise<void> {
     const end = Date.now() + ms;
     const pending = (): boolean =>
-      [...this.#pipes, ...this.#relays].some((p) => !p.isClosed && p.buffered > 0);
+      [...this.#pipes, ...this.#relays.keys()].some((p) => !p.isClosed && p.buffered > 0);
     while (pending() && Date.now() < end) await this.timers.sleep(2);
   }
 

@@ -9,6 +9,7 @@ import { MqError } from "./errors.ts";
 import type { Monitor, SocketStats } from "./monitor.ts";
 import type { RecvOptions, SendOptions, SocketCore } from "./socket.ts";
 import { Context, encodeAndSend } from "./context.ts";
+import type { PipeStatistics, SocketStatistics } from "./statistics.ts";
 
 /**
  * What every edgemq socket can do. `M` is a received message (SP: bytes;
@@ -106,6 +107,38 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
   /** The socket's counters. */
   get stats(): Readonly<SocketStats> {
     return this.#core.stats;
+  }
+
+  /**
+   * A snapshot of the socket's statistics under NNG's names (`tx_msgs`, `rx_msgs`, `tx_bytes`,
+   * `rx_bytes`, `pipes`, `dialers`, `listeners`, `connect`, `accept`, `disconnect`, `reject`,
+   * `proto`, `drop`), readable at any time.
+   *
+   * @example
+   * ```ts
+   * import { sp } from "../mod.ts";
+   * await using pull = new sp.Pull();
+   * await pull.listen("inproc://stats-doc");
+   * console.log(pull.statistics().listeners); // 1
+   * ```
+   */
+  statistics(): SocketStatistics {
+    return this.#core.statistics();
+  }
+
+  /**
+   * The pipes (connected peers) open now: each one's id, endpoint URL, remote address and
+   * traffic (`tx_msgs`, `rx_msgs`, `tx_bytes`, `rx_bytes`).
+   *
+   * @example
+   * ```ts
+   * import { sp } from "../mod.ts";
+   * await using pull = new sp.Pull();
+   * console.log(pull.pipeStatistics().length); // 0
+   * ```
+   */
+  pipeStatistics(): PipeStatistics[] {
+    return this.#core.pipeStatistics();
   }
 
   /** True once `close()` was called. */

@@ -120,6 +120,7 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, 
       const stream = new SpStream(conn, { ipc: traits.spMessageType === true, maxSize });
       return { stream, peer: { protocol: peerId } };
     },
+    measure: (msg) => msg instanceof Uint8Array ? msg.length : msg.head.length + msg.body.length,
     refuse(peer) {
       if (peer.protocol === protocol.peerId) return undefined;
       return `peer protocol ${

@@ -161,6 +161,11 @@ function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer, EngineOptio
       return zmtpHandshake(conn, options);
     },
     refuse: (peer) => refusePeerType(engine.socketType, peer.socketType),
+    measure: (frames) => {
+      let size = 0;
+      for (let i = 0; i < frames.length; i++) size += frames[i]!.length;
+      return size;
+    },
   };
 }
 

@@ -14,6 +14,8 @@ import type { AcceptHandler, Connection } from "../transport.ts";
 interface BunSocket {
   data: BunStream | undefined;
   readonly remoteAddress: string;
+  /** The peer's port (tcp); absent or 0 on unix sockets. */
+  readonly remotePort?: number;
   write(data: Uint8Array): number;
   pause(): void;
   resume(): void;
@@ -55,7 +57,10 @@ class BunStream implements RawStream {
   constructor(socket: BunSocket) {
     this.#socket = socket;
     socket.setNoDelay(true);
-    this.connection = new StreamConnection(this, socket.remoteAddress);
+    // "host:port" as on Deno and Node (Bun's remoteAddress alone is only the host)
+    const port = socket.remotePort;
+    const remote = port ? `${socket.remoteAddress}:${port}` : socket.remoteAddress;
+    this.connection = new StreamConnection(this, remote);
   }
 
   send(segments: Uint8Array[], done: () => void): void {
