@@ -9,7 +9,13 @@ import type { AcceptHandler, Connection } from "./transport.ts";
 
 /** Where a stream socket connects or binds. */
 export type SocketAddress =
-  | { readonly kind: "tcp"; readonly hostname: string; readonly port: number }
+  | {
+    readonly kind: "tcp";
+    readonly hostname: string;
+    readonly port: number;
+    /** The local address to connect from (dial only). */
+    readonly localAddress?: string;
+  }
   | { readonly kind: "unix"; readonly path: string };
 
 /** A bound socket as the backend reports it. */

@@ -8,6 +8,7 @@ import { fromSystemError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend } from "./_backend.ts";
 import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
 import type { ConnectionTransport } from "./registry.ts";
+import { localAddressOf } from "./_interfaces.ts";
 import { type EndpointAddress, parseTcp, tcpUrl } from "./url.ts";
 
 type TcpEndpoint = Extract<EndpointAddress, { scheme: "tcp" }>;
@@ -30,6 +31,7 @@ type TcpEndpoint = Extract<EndpointAddress, { scheme: "tcp" }>;
 export function tcpTransport(backendName?: BackendName): Transport<TcpEndpoint> {
   return {
     async dial(ep: TcpEndpoint): Promise<Connection> {
+      if (ep.local !== undefined) return await dialFrom(ep, ep.local);
       const backend = await loadBackend(backendName);
       try {
         return await backend.connect({ kind: "tcp", hostname: ep.hostname, port: ep.port });
@@ -50,6 +52,25 @@ export function tcpTransport(backendName?: BackendName): Transport<TcpEndpoint> 
       }
     },
   };
+}
+
+/**
+ * Dials from a given local interface. Only `node:net` can bind the local end of a connection
+ * (Deno.connect and Bun.connect cannot), so such a dial uses the node backend on every runtime.
+ */
+async function dialFrom(ep: TcpEndpoint, local: string): Promise<Connection> {
+  try {
+    const localAddress = await localAddressOf(local, ep.hostname);
+    const backend = await loadBackend("node");
+    return await backend.connect({
+      kind: "tcp",
+      hostname: ep.hostname,
+      port: ep.port,
+      localAddress,
+    });
+  } catch (e) {
+    throw fromSystemError(e, `dial ${ep.url}`);
+  }
 }
 
 let onThisRuntime: Transport<TcpEndpoint> | undefined;

@@ -16,6 +16,11 @@ export type EndpointAddress =
     /** Host name or address; `*` becomes "0.0.0.0" (listen only). IPv6 without brackets. */
     readonly hostname: string;
     readonly port: number;
+    /**
+     * Dial only: the local interface to connect from, as given before a `;` — an address, or an
+     * interface name such as `eth0` or `lo` (nanomsg's `tcp://eth0;10.0.0.1:5555`).
+     */
+    readonly local?: string;
     /** The URL as given. */
     readonly url: string;
   }
@@ -40,13 +45,31 @@ export function parseEndpoint(url: string, mode: "dial" | "listen"): EndpointAdd
   return resolveEndpoint(url, mode).endpoint as EndpointAddress;
 }
 
-/** Parses what follows "tcp://"; throws `EINVAL`. */
+/**
+ * Parses what follows "tcp://": `host:port`, or on a dial `local;host:port` (the local interface
+ * to connect from, as nanomsg writes it); throws `EINVAL`.
+ */
 export function parseTcp(
   rest: string,
   url: string,
   mode: "dial" | "listen",
 ): Extract<EndpointAddress, { scheme: "tcp" }> {
-  return { scheme: "tcp", ...parseHostPort(url, rest, mode), url };
+  const semicolon = rest.indexOf(";");
+  if (semicolon < 0) return { scheme: "tcp", ...parseHostPort(url, rest, mode), url };
+  if (mode === "listen") {
+    throw invalid(`tcp URL "${url}": a local interface (before ";") is for dialing only`);
+  }
+  const local = rest.slice(0, semicolon);
+  const bare = local.startsWith("[") && local.endsWith("]") ? local.slice(1, -1) : local;
+  if (bare === "" || !/^[A-Za-z0-9._:%-]+$/.test(bare)) {
+    throw invalid(`tcp URL "${url}" has an invalid local interface "${local}"`);
+  }
+  return {
+    scheme: "tcp",
+    ...parseHostPort(url, rest.slice(semicolon + 1), mode),
+    local: bare,
+    url,
+  };
 }
 
 /** Parses what follows "ipc://"; throws `EINVAL`. */

@@ -65,7 +65,11 @@ class NodeStream implements RawStream {
 function connect(address: SocketAddress): Promise<Connection> {
   return new Promise((resolve, reject) => {
     const socket = address.kind === "tcp"
-      ? net.connect({ host: address.hostname, port: address.port })
+      ? net.connect({
+        host: address.hostname,
+        port: address.port,
+        ...(address.localAddress === undefined ? {} : { localAddress: address.localAddress }),
+      })
       : net.connect({ path: address.path });
     socket.once("error", reject);
     socket.once("connect", () => {
