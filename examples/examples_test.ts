@@ -33,6 +33,15 @@ const EXAMPLES: [string, RegExp[]][] = [
   ["examples/zmq_pubsub.ts", [/publisher 0"/, /publisher 1"/]],
   ["examples/zmq_forwarder.ts", [/sub got "news: item \d+" through the forwarder/]],
   ["examples/zmq_late_pub.ts", [/publisher bound/, /sub got "hello \d+"/]],
+  ["examples/workers.ts", [/job 7 -> done by w\d/, /all 8 jobs answered/]],
+  ["examples/fanout.ts", [
+    /subscriber "prices\/eur" got 1: prices\/eur 1.08/,
+    /subscriber "" got 4/,
+  ]],
+  ["examples/survey.ts", [/deadline passed: 3 answers in time/, /late answers dropped: 2/]],
+  ["examples/bus.ts", [/node 3 heard: hello from node 0, hello from node 1, hello from node 2/]],
+  ["examples/bridge.ts", [/ipc side got "reading 2 from the tcp side"/]],
+  ["examples/priorities.ts", [/local worker got "job 2"/, /remote worker got "job 3"/]],
 ];
 
 for (const [file, expected] of EXAMPLES) {
