@@ -43,7 +43,7 @@ export class WaitQueue<T> {
 
   /**
    * Waits until settled by the queue's owner, `timeout` ms pass (`ETIMEDOUT` naming `what` and
-   * `label`; -1 is forever) or `signal` aborts (rejects with the signal's reason).
+   * `label`; -1 is forever) or `signal` aborts (see {@linkcode abortError}).
    */
   park(
     value: T,
@@ -53,7 +53,7 @@ export class WaitQueue<T> {
     what: string,
     label: string,
   ): Promise<T> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortError(signal, what, label));
     return new Promise<T>((resolve, reject) => {
       let cancelTimer: (() => void) | undefined;
       const fail = (err: unknown): void => {
@@ -62,7 +62,7 @@ export class WaitQueue<T> {
         waiter.cleanup();
         reject(err);
       };
-      const onAbort = (): void => fail(signal!.reason);
+      const onAbort = (): void => fail(abortError(signal!, what, label));
       const waiter: Waiter<T> = {
         value,
         resolve,
@@ -90,4 +90,29 @@ export class WaitQueue<T> {
       waiter.reject(err);
     }
   }
+}
+
+/**
+ * What an aborted wait rejects with: for the runtime's own reasons (`controller.abort()` with no
+ * reason, `AbortSignal.timeout()`), an `MqError` — `ECANCELED` or `ETIMEDOUT` — with the reason
+ * as its cause, so that callers branch on one error type; a reason the caller gave is passed
+ * through as it is, as `fetch` does.
+ *
+ * @example
+ * ```ts
+ * import { abortError } from "./_waiters.ts";
+ * const err = abortError(AbortSignal.abort(), "recv", "sp.pull0 socket");
+ * console.log((err as { code?: string }).code); // ECANCELED
+ * ```
+ */
+export function abortError(signal: AbortSignal, what: string, label: string): unknown {
+  const reason: unknown = signal.reason;
+  if (
+    !(reason instanceof Error) || (reason.name !== "AbortError" && reason.name !== "TimeoutError")
+  ) {
+    return reason;
+  }
+  return reason.name === "TimeoutError"
+    ? new MqError("ETIMEDOUT", `${what} on ${label}: the signal timed out`, { cause: reason })
+    : new MqError("ECANCELED", `${what} on ${label} was aborted`, { cause: reason });
 }

@@ -59,11 +59,25 @@ export function invalid(what: string): MqError {
   return new MqError("EINVAL", what);
 }
 
-/** Maps an error thrown by a runtime's socket API onto an `MqError`. */
+/**
+ * Maps an error thrown by a runtime's socket API onto an `MqError`. `context` starts with what was
+ * attempted ("listen …" or "dial …"): a missing file means a missing directory to a listener and
+ * nobody listening to a dialer.
+ */
 export function fromSystemError(err: unknown, context: string): MqError {
   if (err instanceof MqError) return err;
   const code = systemCode(err);
   const text = err instanceof Error ? err.message : String(err);
+  if (code === "ENOENT" && context.startsWith("listen ")) {
+    return new MqError("ENOENT", `${context}: its directory does not exist (${text})`, {
+      cause: err,
+    });
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || DNS.test(text)) {
+    return new MqError("EADDRNOTAVAIL", `${context}: the host name does not resolve (${text})`, {
+      cause: err,
+    });
+  }
   switch (code) {
     case "EADDRINUSE":
     case "ECONNREFUSED":
@@ -79,6 +93,9 @@ export function fromSystemError(err: unknown, context: string): MqError {
       return new MqError("ECLOSED", `${context}: ${text}`, { cause: err });
   }
 }
+
+// How Deno and Bun word a failed name lookup that carries no code.
+const DNS = /failed to lookup address|getaddrinfo|name or service not known/i;
 
 function systemCode(err: unknown): string | undefined {
   if (typeof err !== "object" || err === null) return undefined;

@@ -190,7 +190,9 @@ const RANGES: { readonly [K in keyof SocketOptions]-?: readonly [number, number]
  */
 export function checkInteger(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    throw invalid(
+      `option ${name} must be an integer from ${min} to ${max}, got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -207,9 +209,30 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
 export function checkBoolean(name: string, value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== "boolean") {
-    throw invalid(`option ${name} must be a boolean, got ${String(value)}`);
+    throw invalid(`option ${name} must be a boolean, got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * A value as an error message should show it: strings quoted (so that "100" is not mistaken for
+ * 100), other non-numbers with their type.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./options.ts";
+ * console.log(describe("100")); // the string "100"
+ * ```
+ */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "number" || value === undefined || value === null) return String(value);
+  if (typeof value === "object" || typeof value === "function") {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name;
+    if (name === undefined || name === "Object") return "an object";
+    return name === "Array" ? "an array" : `a ${name}`;
+  }
+  return `${typeof value} ${String(value)}`;
 }
 
 /** Resolves the common options, rejecting unknown names not in `extra` and bad values. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { fromSystemError } from "../protocols/errors.ts";
+import { fromSystemError, MqError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend } from "./_backend.ts";
 import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
 import type { ConnectionTransport } from "./registry.ts";
@@ -48,7 +48,15 @@ export function tcpTransport(backendName?: BackendName): Transport<TcpEndpoint> 
         );
         return { url: tcpUrl(ep.hostname, bound.port), close: () => bound.close() };
       } catch (e) {
-        throw fromSystemError(e, `listen ${ep.url}`);
+        const err = fromSystemError(e, `listen ${ep.url}`);
+        // Bun says only "Failed to listen at <host>" when a host name does not resolve
+        if (err.code !== "ECLOSED" || IP_LITERAL.test(ep.hostname)) throw err;
+        throw new MqError(
+          "EADDRNOTAVAIL",
+          `listen ${ep.url}: "${ep.hostname}" is not an address of this machine, or does not ` +
+            `resolve (${err.message})`,
+          { cause: e },
+        );
       }
     },
   };
@@ -72,6 +80,9 @@ async function dialFrom(ep: TcpEndpoint, local: string): Promise<Connection> {
     throw fromSystemError(e, `dial ${ep.url}`);
   }
 }
+
+/** An IPv4 or IPv6 address (a listen host that needs no name lookup). */
+const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:.%]*:[0-9a-fA-F:.%]*)$/;
 
 let onThisRuntime: Transport<TcpEndpoint> | undefined;
 

@@ -1,6 +1,7 @@
 import { test } from "../../testing/test.ts";
 import assert from "node:assert/strict";
 import { Pull, Push, Req } from "./mod.ts";
+import { MqError } from "../errors.ts";
 import type { MonitorEvent } from "../monitor.ts";
 import { delay, until, within } from "../../testing/async.ts";
 import {
@@ -443,4 +444,45 @@ test("trySend/tryRecv never wait: false/undefined when they would, messages when
   assert.throws(() => push.trySend(42 as unknown as string), code("EINVAL"));
   await pull.close();
   assert.throws(() => pull.tryRecv(), code("ECLOSED"));
+});
+
+test("sp a runtime abort reason becomes an MqError: abort() is ECANCELED, AbortSignal.timeout() is ETIMEDOUT [SP-SOCK-5]", async () => {
+  await using pull = new Pull();
+  const stop = new AbortController();
+  const waiting = pull.recv({ signal: stop.signal });
+  stop.abort();
+  await assert.rejects(waiting, (e: unknown) => {
+    assert.ok(e instanceof MqError && e.code === "ECANCELED", String(e));
+    assert.equal((e.cause as Error).name, "AbortError");
+    return true;
+  });
+  await assert.rejects(
+    pull.recv({ signal: AbortSignal.timeout(10) }),
+    (e: unknown) => e instanceof MqError && e.code === "ETIMEDOUT",
+  );
+  await assert.rejects(
+    pull.recv({ signal: AbortSignal.abort() }),
+    (e: unknown) => e instanceof MqError && e.code === "ECANCELED",
+  );
+});
+
+test("sp options errors say what was given: a string is quoted, a wrong type named [SP-SOCK-10]", () => {
+  assert.throws(
+    () => new Pull({ recvTimeout: "100" as never }),
+    /option recvTimeout must be an integer from -1 to \d+, got the string "100"/,
+  );
+  assert.throws(() => new Pull({ sendHwm: {} as never }), /got an object/);
+  assert.throws(() => new Pull({ raw: 1 as never }), /option raw must be a boolean, got 1/);
+});
+
+test("sp listen errors say what is wrong: an unresolvable host, a missing ipc directory [SP-SOCK-9]", async () => {
+  await using pull = new Pull();
+  await assert.rejects(
+    pull.listen("tcp://no.such.host.invalid:0"),
+    (e: unknown) => e instanceof MqError && e.code === "EADDRNOTAVAIL",
+  );
+  await assert.rejects(
+    pull.listen("ipc:///no/such/dir/edgemq.ipc"),
+    (e: unknown) => e instanceof MqError && e.code === "ENOENT" && /directory/.test(e.message),
+  );
 });

@@ -7,6 +7,7 @@
  */
 import {
   checkInteger,
+  describe,
   type EndpointOptions,
   resolveSocketOptions,
   type SocketOptions,
@@ -118,6 +119,9 @@ export function toFrames(msg: ZmqMessage): Frames {
 
 function checkRoutingId(value: Uint8Array | string | undefined): Uint8Array | undefined {
   if (value === undefined) return undefined;
+  if (!(value instanceof Uint8Array) && typeof value !== "string") {
+    throw invalid(`option routingId must be a Uint8Array or a string, got ${describe(value)}`);
+  }
   const bytes = frameBytes(value);
   if (bytes.length < 1 || bytes.length > 255) {
     throw invalid(`option routingId must be 1 to 255 bytes, got ${bytes.length}`);
