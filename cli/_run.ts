@@ -181,6 +181,30 @@ const ROLES: { readonly [R in Role]: (s: Session) => Promise<void> } = {
   both,
 };
 
+/** How long a sender waits for its messages to leave when it is done. */
+const LINGER = 1000;
+
+/** Watches a socket's peers: `first(ms)` resolves once one has connected, or after `ms`. */
+function watchPeers(sock: CatSocket): { first(ms: number): Promise<void>; stop(): void } {
+  let connected = false;
+  let wake = (): void => {};
+  const stop = sock.monitor.on((e) => {
+    if (e.type !== "connected" && e.type !== "accepted") return;
+    connected = true;
+    wake();
+  });
+  return {
+    async first(ms) {
+      if (connected) return;
+      const timer = new AbortController();
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      await Promise.race([woken, sleep(ms, timer.signal).catch(() => {})]);
+      timer.abort();
+    },
+    stop,
+  };
+}
+
 async function session(args: CatArgs, io: CatIO, signal: AbortSignal): Promise<number> {
   let data: Uint8Array[];
   try {
@@ -197,6 +221,7 @@ async function session(args: CatArgs, io: CatIO, signal: AbortSignal): Promise<n
     ...(args.routingId === undefined ? {} : { routingId: args.routingId }),
   });
   const unwatch = args.verbose ? sock.monitor.on((e) => io.error(eventLine(e))) : undefined;
+  const peers = watchPeers(sock);
   let code = 0;
   try {
     if (type.subscribes) {
@@ -212,8 +237,14 @@ async function session(args: CatArgs, io: CatIO, signal: AbortSignal): Promise<n
     io.error(`edgecat: ${describe(e)}`);
     code = 1;
   } finally {
-    // a sender lingers (up to 1 s) so that what it queued leaves; a receiver has nothing queued
-    await sock.close(type.role === "recv" ? 0 : 1000);
+    // A sender lingers (up to 1 s) so that what it queued leaves; a receiver has nothing queued,
+    // and after an error edgecat exits at once. Within that second the sender first waits for a
+    // peer: edgemq's close does not finish a connection still being made, so a message queued
+    // for a dialer that has not connected yet would be lost.
+    const sender = code === 0 && type.role !== "recv";
+    if (sender) await peers.first(LINGER);
+    peers.stop();
+    await sock.close(sender ? LINGER : 0);
     unwatch?.();
   }
   return code;

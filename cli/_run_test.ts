@@ -197,3 +197,12 @@ test("zmq-sub subscribes to everything by default, to --subscribe prefixes other
     }
   }
 });
+
+test("an aborted session closes its socket and exits with 1, saying why", async () => {
+  const io = new MemoryIO();
+  const stop = new AbortController();
+  const cat = run(["--zmq-pull", "--bind", inproc(), "-Q"], io, stop.signal);
+  setTimeout(() => stop.abort(new Error("interrupted")), 50);
+  assert.equal(await within(5000, cat, "edgecat"), 1);
+  assert.deepEqual(io.err, ["edgecat: interrupted"]);
+});
