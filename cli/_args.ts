@@ -9,7 +9,19 @@
 import { type Format, isFormat } from "./_format.ts";
 import { ALIASES, NOT_YET, SOCKET_TYPES, type SocketType } from "./_sockets.ts";
 
-/** A mistake on the command line; edgecat prints it with a hint and exits with code 2. */
+/**
+ * A mistake on the command line; edgecat prints it with a hint and exits with code 2.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs, UsageError } from "./_args.ts";
+ * try {
+ *   parseArgs(["--pull0"]);
+ * } catch (e) {
+ *   if (e instanceof UsageError) console.log(e.message); // no address given (...)
+ * }
+ * ```
+ */
 export class UsageError extends Error {
   /** Creates one; `message` says what is wrong. */
   constructor(message: string) {

@@ -19,13 +19,29 @@
  * @module
  */
 
-/** The output formats, by their `--format` names. */
+/**
+ * The output formats, by their `--format` names.
+ *
+ * @example
+ * ```ts
+ * import { FORMATS } from "./_format.ts";
+ * console.log(FORMATS.join("|")); // no|raw|ascii|quoted|hex|msgpack
+ * ```
+ */
 export const FORMATS = ["no", "raw", "ascii", "quoted", "hex", "msgpack"] as const;
 
 /** One output format. */
 export type Format = typeof FORMATS[number];
 
-/** True if `name` is a format's name. */
+/**
+ * True if `name` is a format's name.
+ *
+ * @example
+ * ```ts
+ * import { isFormat } from "./_format.ts";
+ * console.log(isFormat("hex"), isFormat("json")); // true false
+ * ```
+ */
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
 }

@@ -225,7 +225,15 @@ export const SOCKET_TYPES: ReadonlyMap<string, SocketType> = new Map(
   ].map((t) => [t.name, t]),
 );
 
-/** nngcat's unversioned aliases (`--pair` is resolved separately: it depends on `--compat`). */
+/**
+ * nngcat's unversioned aliases (`--pair` is resolved separately: it depends on `--compat`).
+ *
+ * @example
+ * ```ts
+ * import { ALIASES } from "./_sockets.ts";
+ * console.log(ALIASES.get("req")); // req0
+ * ```
+ */
 export const ALIASES: ReadonlyMap<string, string> = new Map([
   ["req", "req0"],
   ["rep", "rep0"],
@@ -235,7 +243,15 @@ export const ALIASES: ReadonlyMap<string, string> = new Map([
   ["pull", "pull0"],
 ]);
 
-/** Socket types other tools have and edgemq does not yet (they exit with code 2). */
+/**
+ * Socket types other tools have and edgemq does not yet (they exit with code 2).
+ *
+ * @example
+ * ```ts
+ * import { NOT_YET } from "./_sockets.ts";
+ * console.log(NOT_YET.has("bus0")); // true
+ * ```
+ */
 export const NOT_YET: ReadonlySet<string> = new Set([
   "surveyor0",
   "surveyor",
