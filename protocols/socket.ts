@@ -375,7 +375,8 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   /** Plugs a new connection into a dialer's lasting pipe. */
   #plug(relay: Relay<M, P>, stream: MessageStream<M>, url: string): Pipe<M, P> | undefined {
     const { pipe } = relay;
-    if (this.#closing || pipe.isClosed) {
+    // while closing lingers, a dialer's connection may still carry its queued messages out
+    if (this.stopping.aborted || pipe.isClosed) {
       stream.close();
       return undefined;
     }

@@ -382,6 +382,19 @@ for (const scheme of ["inproc", "tcp"] as const) {
       assert.ok(Date.now() - t0 < 500);
     });
 
+    test(`a message queued for a peer that comes up while close() lingers is delivered [ZMTP-IMMEDIATE-9]`, async () => {
+      const url = scheme === "tcp" ? await freeTcpUrl() : address(scheme);
+      const push = new Push({ reconnectIvl: 20 });
+      await push.connect(url);
+      await push.send("sent before the peer was up");
+      await using pull = new Pull();
+      const closing = push.close({ linger: 3000 });
+      await pull.bind(url); // the peer comes up while close() lingers
+      const [frame] = await within(3000, pull.recv(), "the lingering message");
+      assert.equal(new TextDecoder().decode(frame!), "sent before the peer was up");
+      await closing;
+    });
+
     // ---- conflate -----------------------------------------------------------------------------
 
     test(`a conflating Pull keeps only the newest message of its peer [ZMTP-CONFLATE-1]`, async () => {
