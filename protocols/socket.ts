@@ -272,15 +272,17 @@ export class SocketCore<M, P> implements PatternHost {
     const ep = this.#endpointFor(url, "listen");
     let bound = ep.url; // the real URL (port 0 resolved) once listening
     let listener: Listener;
+    const failed = (e: MqError): void =>
+      this.monitor.emit({ type: "accept-failed", url: bound, reason: e.message });
     switch (ep.scheme) {
       case "inproc":
         listener = this.#listenInproc(ep.name, ep.url);
         break;
       case "tcp":
-        listener = await tcpTransport().listen(ep, (c) => this.#accepted(c, bound, "tcp"));
+        listener = await tcpTransport().listen(ep, (c) => this.#accepted(c, bound, "tcp"), failed);
         break;
       case "ipc":
-        listener = await ipcTransport().listen(ep, (c) => this.#accepted(c, bound, "ipc"));
+        listener = await ipcTransport().listen(ep, (c) => this.#accepted(c, bound, "ipc"), failed);
         break;
     }
     bound = listener.url;

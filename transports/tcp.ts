@@ -6,7 +6,14 @@
  */
 import { fromSystemError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend } from "./_backend.ts";
-import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
+import { acceptFailure } from "./_accept_retry.ts";
+import type {
+  AcceptErrorHandler,
+  AcceptHandler,
+  Connection,
+  Listener,
+  Transport,
+} from "./transport.ts";
 import { type EndpointAddress, tcpUrl } from "./url.ts";
 
 type TcpEndpoint = Extract<EndpointAddress, { scheme: "tcp" }>;
@@ -36,14 +43,21 @@ export function tcpTransport(backendName?: BackendName): Transport<TcpEndpoint> 
         throw fromSystemError(e, `dial ${ep.url}`);
       }
     },
-    async listen(ep: TcpEndpoint, onConnection: AcceptHandler): Promise<Listener> {
+    async listen(
+      ep: TcpEndpoint,
+      onConnection: AcceptHandler,
+      onAcceptError?: AcceptErrorHandler,
+    ): Promise<Listener> {
       const backend = await loadBackend(backendName);
+      let url = ep.url;
       try {
         const bound = await backend.listen(
           { kind: "tcp", hostname: ep.hostname, port: ep.port },
           onConnection,
+          onAcceptError && ((e, retryInMs) => onAcceptError(acceptFailure(e, url, retryInMs))),
         );
-        return { url: tcpUrl(ep.hostname, bound.port), close: () => bound.close() };
+        url = tcpUrl(ep.hostname, bound.port);
+        return { url, close: () => bound.close() };
       } catch (e) {
         throw fromSystemError(e, `listen ${ep.url}`);
       }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RawAcceptErrorHandler } from "../_accept_retry.ts";
 import type { BoundSocket, SocketAddress, SocketBackend } from "../_backend.ts";
 import { type RawStream, StreamConnection } from "../_stream_connection.ts";
 import type { AcceptHandler, Connection } from "../transport.ts";
@@ -146,8 +147,18 @@ async function connect(address: SocketAddress): Promise<Connection> {
   return socket.data.connection;
 }
 
+/**
+ * Bun.listen accepts again by itself after a failed accept (its event loop
+ * polls the listening socket again; a flood past `ulimit -n` is served once
+ * descriptors are free) and tells JavaScript nothing of the failure, so
+ * `onAcceptError` is never called here.
+ */
 // deno-lint-ignore require-await
-async function listen(address: SocketAddress, onConnection: AcceptHandler): Promise<BoundSocket> {
+async function listen(
+  address: SocketAddress,
+  onConnection: AcceptHandler,
+  _onAcceptError?: RawAcceptErrorHandler,
+): Promise<BoundSocket> {
   const listener = Bun.listen({
     ...target(address),
     socket: {
