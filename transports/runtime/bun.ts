@@ -50,6 +50,7 @@ class BunStream implements RawStream {
   #pending: Uint8Array[] = []; // what the kernel has not taken yet
   #done: (() => void) | undefined;
   #closed = false;
+  #ended = false; // the close or error handler ran: no more events come
   #grace: ReturnType<typeof setTimeout> | undefined;
   readonly connection: StreamConnection;
 
@@ -98,10 +99,15 @@ class BunStream implements RawStream {
     // 40 runs of a 4 MiB send followed by close). A peer that never closes
     // its side is cut off after a grace period.
     this.#socket.end();
+    // Bun can run the close handler inside end() (seen on loopback tcp and ipc, Bun 1.4.5):
+    // then the stream is gone already, and a grace timer armed now would never be cleared and
+    // would hold the process open for CLOSE_GRACE_MS after every socket was closed.
+    if (this.#ended) return;
     this.#grace = setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS);
   }
 
   ended(err?: Error): void {
+    this.#ended = true;
     clearTimeout(this.#grace);
     this.#closed = true;
     this.#pending = [];
