@@ -128,6 +128,7 @@ export class Endpoints<M, P, W> {
         endpoint,
         (c) => this.#accepted(c, bound, transport.traits, settings, wire),
         settings.transport,
+        (e) => this.#host.monitor.emit({ type: "accept-failed", url: bound, reason: e.message }),
       );
     bound = listener.url;
     if (this.#host.stopping.aborted) {

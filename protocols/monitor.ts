@@ -21,6 +21,20 @@ export type MonitorEvent =
     readonly pipe: number;
   }
   | { readonly type: "connect-failed"; readonly url: string; readonly reason: string }
+  /**
+   * A listener's accept failed: the process or the system ran out of file
+   * descriptors or buffers, or a peer left the queue first. The reason names
+   * the system error and when the listener accepts again; it goes on
+   * listening (libzmq's `ZMQ_EVENT_ACCEPT_FAILED`).
+   *
+   * @example
+   * ```ts ignore
+   * rep.monitor.on((e) => {
+   *   if (e.type === "accept-failed") console.warn(e.url, e.reason);
+   * });
+   * ```
+   */
+  | { readonly type: "accept-failed"; readonly url: string; readonly reason: string }
   | { readonly type: "reconnect"; readonly url: string; readonly delay: number }
   | {
     readonly type: "handshake-failed";

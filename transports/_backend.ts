@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RawAcceptErrorHandler } from "./_accept_retry.ts";
 import type { AcceptHandler, Connection } from "./transport.ts";
 
 /** Where a stream socket connects or binds. */
@@ -32,8 +33,16 @@ export interface SocketBackend {
   readonly name: "deno" | "bun" | "node";
   /** Opens a stream with TCP_NODELAY on. */
   connect(address: SocketAddress): Promise<Connection>;
-  /** Binds and accepts streams, each with TCP_NODELAY on. */
-  listen(address: SocketAddress, onConnection: AcceptHandler): Promise<BoundSocket>;
+  /**
+   * Binds and accepts streams, each with TCP_NODELAY on. A failed accept never
+   * stops the listener: it is passed to `onAcceptError` (where the runtime lets
+   * us see it) and accepting goes on after a back-off (`_accept_retry.ts`).
+   */
+  listen(
+    address: SocketAddress,
+    onConnection: AcceptHandler,
+    onAcceptError?: RawAcceptErrorHandler,
+  ): Promise<BoundSocket>;
   /** Removes a file (a stale unix socket); resolves false if it did not exist. */
   removeFile(path: string): Promise<boolean>;
 }
@@ -53,11 +62,34 @@ export function runtimeName(): BackendName {
 }
 
 /**
- * The backend of the running runtime (or the one named, which must be
- * available here: node works everywhere through each runtime's `node:net`).
+ * The backend named by the environment variable `EDGEMQ_BACKEND`, if it names
+ * one that runs here (`node`, or the runtime's own). Under Deno it is read only when env access to it is already granted
+ * (never a permission prompt).
+ */
+export function forcedBackendName(): BackendName | undefined {
+  const g = globalThis as {
+    Deno?: {
+      permissions: { querySync?(d: { name: "env"; variable: string }): { state: string } };
+      env: { get(key: string): string | undefined };
+    };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  let value: string | undefined;
+  if (typeof g.Deno === "object") {
+    const query = g.Deno.permissions.querySync?.({ name: "env", variable: "EDGEMQ_BACKEND" });
+    if (query?.state === "granted") value = g.Deno.env.get("EDGEMQ_BACKEND");
+  } else value = g.process?.env?.EDGEMQ_BACKEND;
+  // only what runs here: the runtime's own backend, or node:net (which all three have)
+  return value === "node" || value === runtimeName() ? value : undefined;
+}
+
+/**
+ * The backend of the running runtime, or the one that `EDGEMQ_BACKEND` names
+ * (or the one named here, which must be available: node works everywhere
+ * through each runtime's `node:net`).
  */
 export function loadBackend(name?: BackendName): Promise<SocketBackend> {
-  if (name === undefined) return chosen ??= importBackend(runtimeName());
+  if (name === undefined) return chosen ??= importBackend(forcedBackendName() ?? runtimeName());
   let p = forced.get(name);
   if (p === undefined) forced.set(name, p = importBackend(name));
   return p;

@@ -8,7 +8,14 @@
  */
 import { fromSystemError, MqError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend, type SocketBackend } from "./_backend.ts";
-import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
+import { acceptFailure } from "./_accept_retry.ts";
+import type {
+  AcceptErrorHandler,
+  AcceptHandler,
+  Connection,
+  Listener,
+  Transport,
+} from "./transport.ts";
 import type { ConnectionTransport } from "./registry.ts";
 import { type EndpointAddress, parseIpc } from "./url.ts";
 
@@ -37,17 +44,23 @@ export function ipcTransport(backendName?: BackendName): Transport<IpcEndpoint> 
         throw fromSystemError(e, `dial ${ep.url}`);
       }
     },
-    async listen(ep: IpcEndpoint, onConnection: AcceptHandler): Promise<Listener> {
+    async listen(
+      ep: IpcEndpoint,
+      onConnection: AcceptHandler,
+      onAcceptError?: AcceptErrorHandler,
+    ): Promise<Listener> {
       const backend = await loadBackend(backendName);
       const address = { kind: "unix", path: ep.path } as const;
+      const onFailure = onAcceptError &&
+        ((e: unknown, retryInMs?: number) => onAcceptError(acceptFailure(e, ep.url, retryInMs)));
       let bound;
       try {
-        bound = await backend.listen(address, onConnection);
+        bound = await backend.listen(address, onConnection, onFailure);
       } catch (e) {
         const err = fromSystemError(e, `listen ${ep.url}`);
         if (err.code !== "EADDRINUSE") throw err;
         await clearStale(backend, ep);
-        bound = await backend.listen(address, onConnection).catch((e2) => {
+        bound = await backend.listen(address, onConnection, onFailure).catch((e2) => {
           throw fromSystemError(e2, `listen ${ep.url}`);
         });
       }
@@ -89,5 +102,6 @@ export const ipc: ConnectionTransport<IpcEndpoint> = {
   traits: { framing: "stream", spMessageType: true },
   parse: (rest, url) => parseIpc(rest, url),
   dial: (ep) => (onThisRuntime ??= ipcTransport()).dial(ep),
-  listen: (ep, accept) => (onThisRuntime ??= ipcTransport()).listen(ep, accept),
+  listen: (ep, accept, _options, failed) =>
+    (onThisRuntime ??= ipcTransport()).listen(ep, accept, failed),
 };

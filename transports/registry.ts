@@ -15,7 +15,7 @@
  */
 import { invalid, MqError } from "../protocols/errors.ts";
 import type { MessageStream } from "../protocols/pipe.ts";
-import type { AcceptHandler, Connection, Listener } from "./transport.ts";
+import type { AcceptErrorHandler, AcceptHandler, Connection, Listener } from "./transport.ts";
 import { builtinTransports } from "./_builtin.ts";
 
 /** What the wire codecs (SP mapping, ZMTP engine) need to know about the transport below them. */
@@ -69,8 +69,17 @@ export interface ConnectionTransport<E extends Endpoint = Endpoint> {
   parse(rest: string, url: string, mode: "dial" | "listen"): E;
   /** Opens a connection. Rejects with an `MqError`. */
   dial(endpoint: E, options: TransportOptions): Promise<Connection>;
-  /** Binds and accepts connections until the listener is closed. Rejects with an `MqError`. */
-  listen(endpoint: E, accept: AcceptHandler, options: TransportOptions): Promise<Listener>;
+  /**
+   * Binds and accepts connections until the listener is closed. Rejects with an `MqError`. A
+   * failed accept (out of descriptors, a peer gone from the queue) goes to `onAcceptError`, and
+   * the listener goes on accepting after a back-off.
+   */
+  listen(
+    endpoint: E,
+    accept: AcceptHandler,
+    options: TransportOptions,
+    onAcceptError?: AcceptErrorHandler,
+  ): Promise<Listener>;
 }
 
 /** What a listening socket offers to local (in-process) dialers. */

@@ -6,7 +6,14 @@
  */
 import { fromSystemError, MqError } from "../protocols/errors.ts";
 import { type BackendName, loadBackend } from "./_backend.ts";
-import type { AcceptHandler, Connection, Listener, Transport } from "./transport.ts";
+import { acceptFailure } from "./_accept_retry.ts";
+import type {
+  AcceptErrorHandler,
+  AcceptHandler,
+  Connection,
+  Listener,
+  Transport,
+} from "./transport.ts";
 import type { ConnectionTransport } from "./registry.ts";
 import { localAddressOf } from "./_interfaces.ts";
 import { type EndpointAddress, parseTcp, tcpUrl } from "./url.ts";
@@ -39,14 +46,21 @@ export function tcpTransport(backendName?: BackendName): Transport<TcpEndpoint> 
         throw fromSystemError(e, `dial ${ep.url}`);
       }
     },
-    async listen(ep: TcpEndpoint, onConnection: AcceptHandler): Promise<Listener> {
+    async listen(
+      ep: TcpEndpoint,
+      onConnection: AcceptHandler,
+      onAcceptError?: AcceptErrorHandler,
+    ): Promise<Listener> {
       const backend = await loadBackend(backendName);
+      let url = ep.url;
       try {
         const bound = await backend.listen(
           { kind: "tcp", hostname: ep.hostname, port: ep.port },
           onConnection,
+          onAcceptError && ((e, retryInMs) => onAcceptError(acceptFailure(e, url, retryInMs))),
         );
-        return { url: tcpUrl(ep.hostname, bound.port), close: () => bound.close() };
+        url = tcpUrl(ep.hostname, bound.port);
+        return { url, close: () => bound.close() };
       } catch (e) {
         const err = fromSystemError(e, `listen ${ep.url}`);
         // Bun says only "Failed to listen at <host>" when a host name does not resolve
@@ -93,5 +107,6 @@ export const tcp: ConnectionTransport<TcpEndpoint> = {
   traits: { framing: "stream" },
   parse: parseTcp,
   dial: (ep) => (onThisRuntime ??= tcpTransport()).dial(ep),
-  listen: (ep, accept) => (onThisRuntime ??= tcpTransport()).listen(ep, accept),
+  listen: (ep, accept, _options, failed) =>
+    (onThisRuntime ??= tcpTransport()).listen(ep, accept, failed),
 };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { MqError } from "../protocols/errors.ts";
 
 /**
  * One open byte stream (TCP, unix socket, TLS). Writes are coalesced and
@@ -59,10 +60,23 @@ export interface Listener {
 /** What a transport needs to accept: one callback per new connection. */
 export type AcceptHandler = (conn: Connection) => void;
 
+/**
+ * Told of each accept that failed (out of descriptors, a peer gone from the
+ * queue...); the listener itself goes on accepting after a back-off.
+ */
+export type AcceptErrorHandler = (err: MqError) => void;
+
 /** A byte-stream transport for one URL scheme. */
 export interface Transport<E> {
   /** Opens a connection to the endpoint. Rejects with an `MqError`. */
   dial(endpoint: E): Promise<Connection>;
-  /** Binds the endpoint and accepts connections. Rejects with an `MqError`. */
-  listen(endpoint: E, onConnection: AcceptHandler): Promise<Listener>;
+  /**
+   * Binds the endpoint and accepts connections. Rejects with an `MqError`. A failed accept
+   * goes to `onAcceptError`, if given, and never stops the listener.
+   */
+  listen(
+    endpoint: E,
+    onConnection: AcceptHandler,
+    onAcceptError?: AcceptErrorHandler,
+  ): Promise<Listener>;
 }

@@ -1,6 +1,7 @@
 // What the live ZeroMQ interop tests share: one exchange between an edgemq socket and a peer
 // program that speaks the peers' common command line (<type> <bind|connect> <endpoint> ...) and
 // output ("ENDPOINT url" when binding, "READY", one hex line per message, "DONE").
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -53,17 +54,25 @@ export interface Exchange<P extends PeerProcess> {
   readonly stop?: boolean;
 }
 
+/** Removes the socket file behind an ipc:// URL, if there is one. */
+export function removeIpcFile(url: string): void {
+  if (url.startsWith("ipc://")) rmSync(url.slice("ipc://".length), { force: true });
+}
+
 /**
  * Links the socket with a peer program, runs `body` (given the peer and the URL it is at), waits
- * for the peer to finish, and then kills the peer and closes the socket, whatever happened.
+ * for the peer to finish, and then kills the peer and closes the socket, whatever happened. The
+ * ipc socket files are removed last: a killed peer leaves the one it bound behind (libzmq
+ * unlinks it only when it closes the socket), and edgemq's is gone already unless bind failed
+ * half-way.
  */
 export async function exchange<P extends PeerProcess>(
   x: Exchange<P>,
   body: (peer: P, url: string) => Promise<void>,
 ): Promise<P> {
   let peer: P | undefined;
+  const at = bindAddresses(x.scheme);
   try {
-    const at = bindAddresses(x.scheme);
     let url: string;
     if (x.edgemqBinds) {
       url = (await x.sock.bind(at.edgemq)).url;
@@ -83,7 +92,12 @@ export async function exchange<P extends PeerProcess>(
     if (!x.stop) await peer.done();
     return peer;
   } finally {
-    await peer?.kill();
-    await x.sock.close({ linger: 0 });
+    try {
+      await peer?.kill();
+      await x.sock.close({ linger: 0 });
+    } finally {
+      removeIpcFile(at.peer);
+      removeIpcFile(at.edgemq);
+    }
   }
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RawAcceptErrorHandler } from "../_accept_retry.ts";
 import type { BoundSocket, SocketAddress, SocketBackend } from "../_backend.ts";
 import { type RawStream, StreamConnection } from "../_stream_connection.ts";
 import type { AcceptHandler, Connection } from "../transport.ts";
@@ -51,6 +52,7 @@ class BunStream implements RawStream {
   #pending: Uint8Array[] = []; // what the kernel has not taken yet
   #done: (() => void) | undefined;
   #closed = false;
+  #ended = false; // the close or error handler ran: no more events come
   #grace: ReturnType<typeof setTimeout> | undefined;
   readonly connection: StreamConnection;
 
@@ -102,10 +104,15 @@ class BunStream implements RawStream {
     // 40 runs of a 4 MiB send followed by close). A peer that never closes
     // its side is cut off after a grace period.
     this.#socket.end();
+    // Bun can run the close handler inside end() (seen on loopback tcp and ipc, Bun 1.4.5):
+    // then the stream is gone already, and a grace timer armed now would never be cleared and
+    // would hold the process open for CLOSE_GRACE_MS after every socket was closed.
+    if (this.#ended) return;
     this.#grace = setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS);
   }
 
   ended(err?: Error): void {
+    this.#ended = true;
     clearTimeout(this.#grace);
     this.#closed = true;
     this.#pending = [];
@@ -151,8 +158,18 @@ async function connect(address: SocketAddress): Promise<Connection> {
   return socket.data.connection;
 }
 
+/**
+ * Bun.listen accepts again by itself after a failed accept (its event loop
+ * polls the listening socket again; a flood past `ulimit -n` is served once
+ * descriptors are free) and tells JavaScript nothing of the failure, so
+ * `onAcceptError` is never called here.
+ */
 // deno-lint-ignore require-await
-async function listen(address: SocketAddress, onConnection: AcceptHandler): Promise<BoundSocket> {
+async function listen(
+  address: SocketAddress,
+  onConnection: AcceptHandler,
+  _onAcceptError?: RawAcceptErrorHandler,
+): Promise<BoundSocket> {
   const listener = Bun.listen({
     ...target(address),
     socket: {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AcceptBackoff, type RawAcceptErrorHandler } from "../_accept_retry.ts";
 import type { BoundSocket, SocketAddress, SocketBackend } from "../_backend.ts";
 import { type RawStream, StreamConnection } from "../_stream_connection.ts";
 import type { AcceptHandler, Connection } from "../transport.ts";
@@ -117,25 +118,68 @@ async function connect(address: SocketAddress): Promise<Connection> {
 async function listen(
   address: SocketAddress,
   onConnection: AcceptHandler,
+  onAcceptError?: RawAcceptErrorHandler,
 ): Promise<BoundSocket> {
   const listener = address.kind === "tcp"
     ? Deno.listen({ hostname: address.hostname, port: address.port })
     : Deno.listen({ transport: "unix", path: address.path });
   const port = listener.addr.transport === "tcp" ? listener.addr.port : 0;
-  const loop = (async () => {
+  const report = (err: unknown, wait: number): void => {
     try {
-      for await (const conn of listener) onConnection(new DenoStream(conn).connection);
-    } catch { /* closed */ }
+      onAcceptError?.(err, wait);
+    } catch { /* the reporter's failure is its own */ }
+  };
+  let closed = false;
+  let wake: (() => void) | undefined; // ends a back-off wait early when the listener closes
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const loop = (async () => {
+    const backoff = new AcceptBackoff();
+    while (!closed) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch (e) {
+        if (closed || e instanceof Deno.errors.BadResource) break;
+        // EMFILE and the like: the listener is fine, the moment is not (see _accept_retry.ts)
+        const wait = backoff.failed();
+        report(e, wait);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, wait);
+        });
+        wake = undefined;
+        continue;
+      }
+      backoff.succeeded();
+      let stream: DenoStream | undefined;
+      try {
+        stream = new DenoStream(conn);
+        onConnection(stream.connection);
+      } catch (e) { // the connection died at once (setNoDelay on a reset socket): drop it alone
+        if (stream === undefined) closeQuietly(conn);
+        else stream.close();
+        report(e, 0);
+      }
+    }
   })();
   return {
     port,
     async close(): Promise<void> {
+      closed = true;
+      clearTimeout(timer);
+      wake?.();
       try {
         listener.close();
       } catch { /* already closed */ }
       await loop;
     },
   };
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
 }
 
 async function removeFile(path: string): Promise<boolean> {

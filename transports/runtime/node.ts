@@ -8,6 +8,7 @@
  */
 import * as net from "node:net";
 import { unlink } from "node:fs/promises";
+import type { RawAcceptErrorHandler } from "../_accept_retry.ts";
 import type { BoundSocket, SocketAddress, SocketBackend } from "../_backend.ts";
 import { type RawStream, StreamConnection } from "../_stream_connection.ts";
 import type { AcceptHandler, Connection } from "../transport.ts";
@@ -79,12 +80,24 @@ function connect(address: SocketAddress): Promise<Connection> {
   });
 }
 
-function listen(address: SocketAddress, onConnection: AcceptHandler): Promise<BoundSocket> {
+function listen(
+  address: SocketAddress,
+  onConnection: AcceptHandler,
+  onAcceptError?: RawAcceptErrorHandler,
+): Promise<BoundSocket> {
   return new Promise((resolve, reject) => {
     const server = net.createServer((socket) => onConnection(new NodeStream(socket).connection));
     server.once("error", reject);
     const ready = (): void => {
       server.off("error", reject);
+      // Once listening, a server's 'error' is a failed accept, and the server goes on: libuv
+      // (Node) drops the queued connections on EMFILE and accepts again, Deno's node:net backs
+      // off 5 ms to 1 s and accepts again. Without a listener the event would kill the process.
+      server.on("error", (err: Error) => {
+        try {
+          onAcceptError?.(err);
+        } catch { /* the reporter's failure is its own */ }
+      });
       const bound = server.address();
       resolve({
         port: typeof bound === "object" && bound !== null ? bound.port : 0,
