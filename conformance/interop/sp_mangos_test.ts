@@ -14,4 +14,6 @@ import { describeRawAndContexts } from "./_sp_raw_ctx_suite.ts";
 describeSpInterop("sp interop with mangos v3.4.2", MANGOS, { pair1: true, burstFromPeer: true });
 describeRawAndContexts("sp raw sockets and contexts with mangos v3.4.2", MANGOS, {
   pair1Hops: "on receive",
+  rawSockets: true,
+  contexts: true,
 });

@@ -17,4 +17,6 @@ describeSpInterop("sp interop with pynng 0.9.0 (NNG 1.11.0)", PYNNG, {
 });
 describeRawAndContexts("sp raw sockets and contexts with pynng 0.9.0 (NNG 1.11.0)", PYNNG, {
   pair1Hops: "on send",
+  rawSockets: true,
+  contexts: true,
 });
