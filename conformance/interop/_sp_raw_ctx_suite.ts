@@ -18,8 +18,11 @@ import { until, within } from "../../testing/async.ts";
 import { describe, test } from "../../testing/test.ts";
 import {
   bytesOf,
+  cleanupAddress,
   DEADLINE,
   DIAL_OPTIONS,
+  freshAddress,
+  ipcPath,
   peerCaseOptions,
   type PeerDialect,
   peerGroupOptions,
@@ -27,6 +30,7 @@ import {
   printedMessages,
   session,
   type Side,
+  startPeer,
   text,
   type Transport,
   uniqueTag,
@@ -545,6 +549,130 @@ async function surveyContextsToPeerRespondentContexts(
   });
 }
 
+/**
+ * REQ(peer) with 8 contexts → edgemq device (raw REP | raw REQ) → REP(peer) with 4 contexts:
+ * the device passes each request on with its backtrace and each reply back along it, so every
+ * peer context prints the answer to its own request and the peer REP saw each request once.
+ */
+async function peerThroughDevice(d: PeerDialect, transport: Transport, side: Side): Promise<void> {
+  const tag = uniqueTag();
+  const n = 8;
+  const front = new sp.Rep({ ...DIAL_OPTIONS, raw: true });
+  const back = new sp.Req({ ...DIAL_OPTIONS, raw: true });
+  const urls: string[] = [];
+  const peers: PeerProcess[] = [];
+  let running: Promise<void> = Promise.resolve();
+  try {
+    const local = (): string => transport === "tcp" ? "tcp://127.0.0.1:0" : `ipc://${ipcPath()}`;
+    for (const sock of [front, back]) {
+      urls.push(
+        side === "edgemq listens"
+          ? (await sock.listen(local())).url
+          : await freshAddress(transport),
+      );
+    }
+    const [frontUrl, backUrl] = urls as [string, string];
+    const where = (url: string): string[] =>
+      side === "edgemq listens" ? d.dial(url) : d.listen(url);
+    const server = startPeer(d.tool, [
+      d.protocol("rep0"),
+      ...where(backUrl),
+      "--contexts",
+      String(PEER_CONTEXTS),
+      "--data",
+      "re:",
+      "--echo",
+      "--quoted",
+    ]);
+    peers.push(server);
+    const client = startPeer(d.tool, [
+      d.protocol("req0"),
+      ...where(frontUrl),
+      "--contexts",
+      String(n),
+      "--data",
+      `ask ${tag}`,
+      "--quoted",
+    ]);
+    peers.push(client);
+    if (side === "edgemq dials") {
+      await front.dial(frontUrl);
+      await back.dial(backUrl);
+    }
+    running = sp.device(front, back);
+    await client.waitForLines(n, DEADLINE, "the peer's contexts printing their answers");
+    const asks = Array.from({ length: n }, (_, i) => `ask ${tag} ${i}`);
+    assert.deepEqual(printedMessages(client).map(text).sort(), asks.map((a) => `re:${a}`).sort());
+    assert.equal((await client.waitForExit(DEADLINE)).code, 0, "every peer context got its reply");
+    assert.deepEqual(printedMessages(server).map(text).sort(), [...asks].sort());
+  } finally {
+    await Promise.all(peers.map((p) => p.kill()));
+    await front.close({ linger: 0 });
+    await back.close({ linger: 0 });
+    await running;
+    for (const url of urls) cleanupAddress(url);
+  }
+}
+
+/**
+ * REQ(edgemq) with 8 contexts → the peer's device (its raw REP | raw REQ: mangos.Device,
+ * nng_device) → REP(edgemq) with 8 contexts answering in reverse: our backtrace crosses the
+ * peer's device both ways and every context gets the answer to its own request.
+ */
+async function throughPeerDevice(d: PeerDialect, transport: Transport, side: Side): Promise<void> {
+  const tag = uniqueTag();
+  const n = 8;
+  const req = new sp.Req(DIAL_OPTIONS);
+  const rep = new sp.Rep(DIAL_OPTIONS);
+  const urls: string[] = [];
+  let device: PeerProcess | undefined;
+  const asking = Array.from({ length: n }, () => req.context());
+  const workers = Array.from({ length: n }, () => rep.context());
+  try {
+    const local = (): string => transport === "tcp" ? "tcp://127.0.0.1:0" : `ipc://${ipcPath()}`;
+    for (const sock of [req, rep]) {
+      urls.push(
+        side === "edgemq listens"
+          ? (await sock.listen(local())).url
+          : await freshAddress(transport),
+      );
+    }
+    const [frontUrl, backUrl] = urls as [string, string];
+    device = startPeer(
+      d.tool,
+      side === "edgemq listens"
+        ? ["--xrep0", ...d.dial(frontUrl), "--device-dial", backUrl]
+        : ["--xrep0", ...d.listen(frontUrl), "--device-listen", backUrl],
+    );
+    if (side === "edgemq dials") {
+      await req.dial(frontUrl);
+      await rep.dial(backUrl);
+    }
+    const asks = asking.map((_, i) => `ask\t"${tag}" ${i}`);
+    const replies = Promise.all(asking.map(async (c, i) => {
+      await c.send(asks[i]!);
+      return text(await c.recv());
+    }));
+    const requests = await within(
+      DEADLINE,
+      Promise.all(workers.map((w) => w.recv())),
+      `${n} requests through the peer's device`,
+    );
+    assert.deepEqual(requests.map(text).sort(), [...asks].sort(), "each request arrived once");
+    for (let i = n - 1; i >= 0; i--) await workers[i]!.send(`re:${text(requests[i]!)}`);
+    assert.deepEqual(
+      await within(DEADLINE, replies, "the replies back through the device"),
+      asks.map((a) => `re:${a}`),
+    );
+  } finally {
+    for (const c of [...asking, ...workers]) c.close();
+    await device?.kill();
+    await req.close({ linger: 0 });
+    await rep.close({ linger: 0 });
+    for (const url of urls) cleanupAddress(url);
+  }
+}
+
 // ---- the declaration -----------------------------------------------------------------------------
 
 const TRANSPORTS: [Transport, string][] = [
@@ -584,6 +712,11 @@ export function describeRawAndContexts(title: string, d: PeerDialect, f: RawFeat
       "[SP-INTEROP-RAW-12]",
       surveyToPeerRawRespondent,
     ],
+    [
+      `REQ(edgemq) with 8 contexts → ${peer} device → REP(edgemq) with 8 contexts`,
+      "[SP-INTEROP-DEV-2]",
+      throughPeerDevice,
+    ],
   ];
   if (f.rawSockets) cases.push(...raw);
   const contexts: [string, string, Body][] = [
@@ -601,6 +734,11 @@ export function describeRawAndContexts(title: string, d: PeerDialect, f: RawFeat
       `SURVEYOR(edgemq) with 8 contexts → RESPONDENT(${peer}) with ${PEER_CONTEXTS} contexts`,
       "[SP-INTEROP-CTX-3]",
       surveyContextsToPeerRespondentContexts,
+    ],
+    [
+      `REQ(${peer}) with 8 contexts → edgemq device → REP(${peer}) with ${PEER_CONTEXTS} contexts`,
+      "[SP-INTEROP-DEV-1]",
+      peerThroughDevice,
     ],
   ];
   if (f.contexts) cases.push(...contexts);

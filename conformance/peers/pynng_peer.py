@@ -13,7 +13,9 @@ no API for the SP header, so this program reads and writes it with NNG's nng_msg
 through pynng's cffi binding. Each message a raw socket receives is printed as
 "H:<header hex> <body>"; --header HEX goes on every message it sends; --echo-header makes a raw
 REP or RESPONDENT answer with the request's header. --contexts N runs N contexts of a cooked
-REQ/REP/SURVEYOR/RESPONDENT at once (pynng's Socket.new_context, nng_ctx).
+REQ/REP/SURVEYOR/RESPONDENT at once (pynng's Socket.new_context, nng_ctx). --device-listen URL
+or --device-dial URL makes a raw socket one end of a device (NNG's nng_device, through the cffi
+binding): its raw counterpart (xreq0 for xrep0, ...) is connected there.
 
 Run it with the venv's python: conformance/peers/pyzmq-venv/bin/python pynng_peer.py ...
 """
@@ -53,6 +55,17 @@ RAW = {
 }
 
 
+# the other end of a device, for each raw protocol
+COUNTERPARTS = {
+    "xrep0": "xreq0",
+    "xreq0": "xrep0",
+    "xrespondent0": "xsurveyor0",
+    "xsurveyor0": "xrespondent0",
+    "xpair1": "xpair1",
+    "xbus0": "xbus0",
+}
+
+
 class RawSocket(pynng.Socket):
     """A raw socket: the opener picks the protocol."""
 
@@ -87,6 +100,9 @@ def parse():
     p.add_argument("--echo", action="store_true")
     p.add_argument("--contexts", type=int, default=0)
     p.add_argument("--survey-time", type=float, default=0.0)
+    device = p.add_mutually_exclusive_group()
+    device.add_argument("--device-listen")
+    device.add_argument("--device-dial")
     a = p.parse_args()
     a.format = a.format or "quoted"
     a.data = a.data.encode()
@@ -225,6 +241,14 @@ def run_surveyor(a, sock):
     repeat_send(a, survey)
 
 
+def connect(sock, listen, dial):
+    """Listens on `listen`, or dials `dial` in the background (retrying until it connects)."""
+    if listen:
+        sock.listen(listen)
+    else:
+        sock.dial(dial, block=False)
+
+
 def main():
     a = parse()
     # killed: leave at once; a normal exit would run NNG's teardown under threads still blocked in
@@ -241,10 +265,16 @@ def main():
     if a.proto == "sub0":
         for topic in a.subscribe:
             sock.subscribe(topic)
-    if a.listen:
-        sock.listen(a.listen)
-    else:
-        sock.dial(a.dial, block=False)
+    connect(sock, a.listen, a.dial)
+    if a.device_listen or a.device_dial:
+        if not raw:
+            fail("--device-*: only with a raw protocol")
+        other = RawSocket(opener=RAW[COUNTERPARTS[a.proto]], **options)
+        connect(other, a.device_listen, a.device_dial)
+        # nng_device blocks until a socket closes: it runs on a thread until we are killed
+        threading.Thread(target=lib.nng_device, args=(sock.socket, other.socket), daemon=True).start()
+        while True:
+            time.sleep(3600)
 
     if a.proto == "req0":
         run_req(a, sock)

@@ -13,7 +13,9 @@
 // --header HEX is put on every message sent, and each message received is printed as
 // "H:<header hex> <body>". --echo-header makes a raw REP or RESPONDENT answer with the header of
 // the request it answers (what a device does). --contexts N runs N contexts of a cooked
-// REQ/REP/SURVEYOR/RESPONDENT at once (mangos' Socket.OpenContext).
+// REQ/REP/SURVEYOR/RESPONDENT at once (mangos' Socket.OpenContext). --device-listen URL or
+// --device-dial URL makes a raw socket one end of a device (mangos.Device): its raw counterpart
+// (xreq0 for xrep0, ...) is connected there and messages are forwarded both ways.
 package main
 
 import (
@@ -79,6 +81,14 @@ type config struct {
 	echo       bool
 	contexts   int
 	surveyTime time.Duration
+	devListen  string
+	devDial    string
+}
+
+// counterparts names the other end of a device for each raw protocol.
+var counterparts = map[string]string{
+	"xrep0": "xreq0", "xreq0": "xrep0", "xrespondent0": "xsurveyor0", "xsurveyor0": "xrespondent0",
+	"xpair1": "xpair1", "xbus0": "xbus0",
 }
 
 func fail(format string, args ...interface{}) {
@@ -107,6 +117,8 @@ func parse() *config {
 	flag.BoolVar(&c.echo, "echo", false, "answers are --data followed by the request's body")
 	flag.IntVar(&c.contexts, "contexts", 0, "cooked REQ/REP/SURVEYOR/RESPONDENT: run N contexts")
 	surveyTime := flag.Float64("survey-time", 0, "SURVEYOR deadline in seconds (default: 1)")
+	flag.StringVar(&c.devListen, "device-listen", "", "raw sockets: a device, its other end listening here")
+	flag.StringVar(&c.devDial, "device-dial", "", "raw sockets: a device, its other end dialing here")
 	flag.Parse()
 	for name, on := range chosen {
 		if *on {
@@ -232,18 +244,37 @@ func (c *config) repeatSend(send func() bool) {
 	}
 }
 
-func connect(c *config, s mangos.Socket) {
+// connect listens on `listen` or dials `dial` (in the background, retrying).
+func connect(s mangos.Socket, listen, dial string) {
 	_ = s.SetOption(mangos.OptionReconnectTime, 20*time.Millisecond)
 	_ = s.SetOption(mangos.OptionMaxReconnectTime, 200*time.Millisecond)
-	if c.listen != "" {
-		if err := s.Listen(c.listen); err != nil {
-			fail("listen %s: %v", c.listen, err)
+	if listen != "" {
+		if err := s.Listen(listen); err != nil {
+			fail("listen %s: %v", listen, err)
 		}
 		return
 	}
-	if err := s.DialOptions(c.dial, map[string]interface{}{mangos.OptionDialAsynch: true}); err != nil {
-		fail("dial %s: %v", c.dial, err)
+	if err := s.DialOptions(dial, map[string]interface{}{mangos.OptionDialAsynch: true}); err != nil {
+		fail("dial %s: %v", dial, err)
 	}
+}
+
+// runDevice connects the raw counterpart of `s` at --device-listen/--device-dial and forwards
+// between the two until killed.
+func runDevice(c *config, s mangos.Socket) {
+	other, ok := counterparts[c.proto]
+	if !ok {
+		fail("--device-*: only with a raw protocol")
+	}
+	s2, err := openers[other]()
+	if err != nil {
+		fail("open %s: %v", other, err)
+	}
+	connect(s2, c.devListen, c.devDial)
+	if err := mangos.Device(s, s2); err != nil {
+		fail("device: %v", err)
+	}
+	untilKilled()
 }
 
 // printAll prints every message received, until the socket closes.
@@ -277,7 +308,10 @@ func main() {
 			fail("survey time: %v", err)
 		}
 	}
-	connect(c, s)
+	connect(s, c.listen, c.dial)
+	if c.devListen != "" || c.devDial != "" {
+		runDevice(c, s)
+	}
 	switch c.proto {
 	case "req0":
 		runReq(c, s)
