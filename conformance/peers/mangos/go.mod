@@ -1,6 +1,6 @@
 module edgemq.test/mangos_peer
 
-go 1.21
+go 1.19
 
 require go.nanomsg.org/mangos/v3 v3.4.2
 
