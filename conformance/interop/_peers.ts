@@ -1,8 +1,9 @@
 /**
  * Helpers for the live interop tests against real SP peers (`nngcat` from
- * NNG, `nanocat` from nanomsg): where the binaries are, how to run one as a
- * child process and read what it printed, fresh addresses, and the SKIP
- * policy.
+ * NNG, `nanocat` from nanomsg, and our two peer programs on other SP stacks:
+ * `mangos_peer` on mangos v3, `pynng_peer.py` on pynng, built by
+ * `conformance/peers/build.sh`): where they are, how to run one as a child
+ * process and read what it printed, fresh addresses, and the SKIP policy.
  *
  * SKIP policy: a peer that is not installed skips its cases, loudly (a
  * `SKIPPED: ...` warning and node:test's `skip` with the reason), except when
@@ -18,16 +19,20 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { accessSync, constants, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import type { TestOptions } from "../../testing/test.ts";
 import { until, within } from "../../testing/async.ts";
 import { sp } from "../../mod.ts";
 
-/** The peer programs these tests drive. */
-export type PeerTool = "nngcat" | "nanocat";
+/**
+ * The peer programs these tests drive: two installed tools, and two programs of ours that take
+ * nngcat's command line (conformance/peers/README-sp-peers.md).
+ */
+export type PeerTool = "nngcat" | "nanocat" | "mangos" | "pynng";
 
 /** True under Deno (some known bugs are specific to its backend). */
 export const ON_DENO: boolean = typeof (globalThis as { Deno?: unknown }).Deno === "object";
@@ -37,8 +42,38 @@ export const IN_CI: boolean = process.env.CI === "true";
 
 const SEARCH_DIRS = ["/usr/bin", "/usr/local/bin", "/bin"];
 
-/** Finds a peer binary on `PATH` (or in the usual bin directories); undefined if absent. */
+/** conformance/peers/, where build.sh puts the peer programs it builds. */
+export const PEERS_DIR: string = fileURLToPath(new URL("../peers/", import.meta.url));
+
+/** The venv build.sh makes (pyzmq and pynng from PyPI). */
+const VENV = `${PEERS_DIR}pyzmq-venv`;
+
+/** True when the venv's site-packages holds pynng (without starting a python to ask). */
+function venvHasPynng(): boolean {
+  try {
+    return readdirSync(`${VENV}/lib`).some((py) =>
+      existsSync(`${VENV}/lib/${py}/site-packages/pynng/__init__.py`)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds a peer: for nngcat and nanocat the binary on `PATH` (or in the usual bin directories);
+ * for mangos the program build.sh built; for pynng the venv's python (when pynng is installed
+ * in it). Undefined if absent.
+ */
 export function locatePeer(tool: PeerTool): string | undefined {
+  if (tool === "mangos" || tool === "pynng") {
+    const path = tool === "mangos" ? `${PEERS_DIR}mangos/target/mangos_peer` : `${VENV}/bin/python`;
+    try {
+      accessSync(path, constants.X_OK);
+    } catch {
+      return undefined;
+    }
+    return tool === "pynng" && !venvHasPynng() ? undefined : path;
+  }
   const dirs = [...(process.env.PATH ?? "").split(":").filter((d) => d !== ""), ...SEARCH_DIRS];
   for (const dir of dirs) {
     const path = `${dir}/${tool}`;
@@ -65,6 +100,14 @@ export function skipReason(
 
 const warned = new Set<PeerTool>();
 
+/** How to install each peer, for the SKIPPED warning. */
+const INSTALL: Record<PeerTool, string> = {
+  nngcat: "apt-get install nng-utils",
+  nanocat: "apt-get install nanomsg-utils",
+  mangos: "bash conformance/peers/build.sh (needs go)",
+  pynng: "bash conformance/peers/build.sh (pip install pynng==0.9.0 into its venv)",
+};
+
 /** Why the cases needing `tool` are skipped here (printing a `SKIPPED:` warning once), if they are. */
 function skipHere(tool: PeerTool): string | undefined {
   const reason = skipReason(tool, locatePeer(tool), IN_CI);
@@ -72,7 +115,7 @@ function skipHere(tool: PeerTool): string | undefined {
     warned.add(tool);
     console.warn(
       `SKIPPED: ${tool} is not installed, so its live interop cases do not run ` +
-        `(install it: apt-get install ${tool === "nngcat" ? "nng-utils" : "nanomsg-utils"}; ` +
+        `(install it: ${INSTALL[tool]}; ` +
         `with CI=true this is a failure)`,
     );
   }
@@ -107,6 +150,20 @@ export function peerCaseOptions(tool: PeerTool, todo?: string): TestOptions {
 /** The path of `tool`; throws, so that the case fails, when it is missing (only happens in CI). */
 export function requirePeer(tool: PeerTool): string {
   return foundOrFail(tool, locatePeer(tool));
+}
+
+/**
+ * Starts `tool` with `args` (through the venv's python for pynng); throws, so that the case
+ * fails, when it is missing (only happens in CI).
+ */
+export function startPeer(
+  tool: PeerTool,
+  args: readonly string[],
+  options: { stdin?: boolean } = {},
+): PeerProcess {
+  const path = requirePeer(tool);
+  const prefix = tool === "pynng" ? [`${PEERS_DIR}pynng_peer.py`] : [];
+  return new PeerProcess(path, [...prefix, ...args], options);
 }
 
 /** `path` if the binary was found, else the error that fails a case in CI. */
@@ -298,7 +355,7 @@ export async function withPeer<T>(
   args: readonly string[],
   body: (peer: PeerProcess) => Promise<T>,
 ): Promise<T> {
-  const peer = new PeerProcess(requirePeer(tool), args);
+  const peer = startPeer(tool, args);
   try {
     return await body(peer);
   } finally {
@@ -472,6 +529,21 @@ export const NANOCAT: PeerDialect = {
   dial: (url) => ["--connect", url],
   repeat: "0.1",
 };
+
+/**
+ * Our mangos v3 peer (conformance/peers/mangos): nngcat's flags, protocols named as nngcat names
+ * them (raw ones with an x: `--xrep0`), dials in the background, fractional `--interval`.
+ */
+export const MANGOS: PeerDialect = {
+  tool: "mangos",
+  protocol: (name) => `--${name}`,
+  listen: (url) => ["--listen", url],
+  dial: (url) => ["--dial", url],
+  repeat: "0.1",
+};
+
+/** Our pynng peer (conformance/peers/pynng_peer.py): the same command line as {@linkcode MANGOS}. */
+export const PYNNG: PeerDialect = { ...MANGOS, tool: "pynng" };
 
 // ---- the interop cases ---------------------------------------------------------
 //
@@ -898,7 +970,7 @@ export async function manyPeerReqsToRep(d: PeerDialect, transport: Transport): P
     url = (await rep.listen(local)).url;
     for (let i = 0; i < MANY; i++) {
       const args = [d.protocol("req0"), ...d.dial(url), "--data", `${tag} client ${i}`, "--quoted"];
-      peers.push(new PeerProcess(requirePeer(d.tool), args));
+      peers.push(startPeer(d.tool, args));
     }
     const asked = new Set<string>();
     for (let i = 0; i < MANY; i++) {
@@ -933,7 +1005,7 @@ export async function pubToManyPeerSubs(d: PeerDialect, transport: Transport): P
     url = (await pub.listen(local)).url;
     for (const topic of topics) {
       const args = [d.protocol("sub0"), ...d.dial(url), "--subscribe", topic, "--quoted"];
-      peers.push(new PeerProcess(requirePeer(d.tool), args));
+      peers.push(startPeer(d.tool, args));
     }
     // publish every topic each round until every subscriber has joined and got one
     const end = Date.now() + DEADLINE;

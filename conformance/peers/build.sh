@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Builds the live ZeroMQ peers for conformance/interop/zmq_peers_test.ts, idempotently:
+# Builds the live peers of conformance/interop, idempotently. ZeroMQ (zmq_peers_test.ts):
 #   zmqrs/    zmq.rs (crates.io `zeromq` 0.4.1)  -> zmqrs/target/release/zmqrs_peer   (cargo)
 #   jeromq06/ JeroMQ 0.6.0 (Maven Central)       -> jeromq06/target/{lib,classes}   (mvn + javac;
 #             JeromqPeer and the draft PEER/CHANNEL peer JeromqDraftPeer)
 #             and, if Debian's libjeromq-java (0.3.6, ZMTP 2.0) is installed, target/classes036
 #   zeromqjs/ zeromq.js 6.8.0 (npm, Node only)   -> zeromqjs/node_modules           (npm)
+#   pyzmq-venv/ pyzmq 27.3.0 (PyPI)               -> a venv                          (pip)
+# SP (sp_mangos_test.ts, sp_pynng_test.ts; nngcat and nanocat come from Debian):
+#   mangos/   mangos v3.4.2 (Go module proxy)    -> mangos/target/mangos_peer       (go build)
+#   pynng_peer.py: pynng 0.9.0 (PyPI, NNG 1.11.0) -> installed into pyzmq-venv/      (pip)
 # Outputs live in target/ and node_modules/ (ignored by git); a peer whose output is newer than
-# its sources is not rebuilt. Needs: cargo, java + javac (17), mvn, node + npm.
+# its sources is not rebuilt. Needs: cargo, java + javac (17), mvn, node + npm, go, python3.
 # Any failure stops the script with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -82,3 +86,25 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import zmq' 2>/dev/nu
 fi
 "$venv/bin/python" -c 'import zmq; print("[peers/build.sh] PyPI pyzmq", zmq.__version__, "libzmq", zmq.zmq_version())'
 step "pyzmq (PyPI) peer ready ($((SECONDS - start)) s)"
+
+# pynng from PyPI, into the same venv: its wheel bundles NNG 1.11.0, a third SP stack for the
+# interop suite (next to Debian's NNG 1.5.2 in nngcat); pynng_peer.py runs on it
+start=$SECONDS
+if ! "$venv/bin/python" -c 'import pynng, sys; sys.exit(pynng.__version__ != "0.9.0")' 2>/dev/null; then
+  step "pynng (PyPI) peer: pip install pynng==0.9.0 into $venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pynng==0.9.0
+fi
+"$venv/bin/python" -c 'import pynng; from pynng._nng import ffi, lib; print("[peers/build.sh] PyPI pynng", pynng.__version__, "NNG", ffi.string(lib.nng_version()).decode())'
+step "pynng (PyPI) peer ready ($((SECONDS - start)) s)"
+
+# mangos v3 from the Go module proxy: go.mod and go.sum pin v3.4.2 and its dependencies
+need go
+start=$SECONDS
+bin=mangos/target/mangos_peer
+if [ ! -x "$bin" ] || [ mangos/main.go -nt "$bin" ] || [ mangos/go.mod -nt "$bin" ] ||
+  [ mangos/go.sum -nt "$bin" ]; then
+  step "mangos peer: go build (mangos/, go.nanomsg.org/mangos/v3 v3.4.2)"
+  (cd mangos && go build -mod=readonly -trimpath -o target/mangos_peer .)
+fi
+test -x "$bin"
+step "mangos peer ready ($((SECONDS - start)) s)"
