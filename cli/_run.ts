@@ -170,6 +170,18 @@ const ROLES: { readonly [R in Role]: (s: Session) => Promise<void> } = {
         throw new Error(`no reply within ${(s.args.recvTimeout ?? 0) / 1000} s`);
       }
     }),
+  survey: (s) =>
+    sendLoop(s, sends(s.args), async () => {
+      // print every answer until the survey's deadline (recv then fails with ETIMEDOUT)
+      for (;;) {
+        try {
+          await print(s, await s.sock.recv(s.signal));
+        } catch (e) {
+          if (isTimeout(e)) return;
+          throw e;
+        }
+      }
+    }),
   reply: (s) =>
     recvLoop(s, async () => {
       if (s.data.length > 0) await s.sock.send(s.data, s.signal);

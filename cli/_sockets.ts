@@ -20,7 +20,7 @@ export type Family = "sp" | "zmtp";
  * - `route`: prints each message, routing id first, and answers it with the data (ROUTER);
  * - `both`: sends the data and prints what arrives, independently (PAIR, DEALER, XPUB, XSUB).
  */
-export type Role = "send" | "recv" | "request" | "reply" | "route" | "both";
+export type Role = "send" | "recv" | "request" | "survey" | "reply" | "route" | "both";
 
 /** Socket options edgecat can set (milliseconds and bytes). */
 export interface CatSocketOptions {
@@ -193,6 +193,9 @@ export const SOCKET_TYPES: ReadonlyMap<string, SocketType> = new Map(
     spType("pull0", "recv", (o) => new sp.Pull(o)),
     spType("pair0", "both", (o) => new sp.Pair(o)),
     spType("pair1", "both", (o) => new sp.Pair1(o)),
+    spType("surveyor0", "survey", (o) => new sp.Surveyor(o)),
+    spType("respondent0", "reply", (o) => new sp.Respondent(o)),
+    spType("bus0", "both", (o) => new sp.Bus(o)),
     zmqType("zmq-req", "request", (o) => new zmq.Req(o)),
     zmqType("zmq-rep", "reply", (o) => new zmq.Rep(o)),
     zmqType("zmq-dealer", "both", (o) => new zmq.Dealer(o)),
@@ -241,6 +244,9 @@ export const ALIASES: ReadonlyMap<string, string> = new Map([
   ["sub", "sub0"],
   ["push", "push0"],
   ["pull", "pull0"],
+  ["surveyor", "surveyor0"],
+  ["respondent", "respondent0"],
+  ["bus", "bus0"],
 ]);
 
 /**
@@ -249,15 +255,7 @@ export const ALIASES: ReadonlyMap<string, string> = new Map([
  * @example
  * ```ts
  * import { NOT_YET } from "./_sockets.ts";
- * console.log(NOT_YET.has("bus0")); // true
+ * console.log(NOT_YET.has("zmq-stream")); // true
  * ```
  */
-export const NOT_YET: ReadonlySet<string> = new Set([
-  "surveyor0",
-  "surveyor",
-  "respondent0",
-  "respondent",
-  "bus0",
-  "bus",
-  "zmq-stream",
-]);
+export const NOT_YET: ReadonlySet<string> = new Set(["zmq-stream"]);

@@ -20,11 +20,12 @@ Sends and receives SP (nanomsg, NNG, mangos) and ZMTP (ZeroMQ) messages from the
 in the manner of nngcat and nanocat. Run it as \`deno run -A cli/edgecat.ts\` or \`bun cli/edgecat.ts\`.
 
 <type>, exactly one:
-  SP:    --req0 --rep0 --pub0 --sub0 --push0 --pull0 --pair0 --pair1
-         (aliases --req --rep --pub --sub --push --pull; --pair is --pair1, --pair0 with --compat)
+  SP:    --req0 --rep0 --pub0 --sub0 --push0 --pull0 --pair0 --pair1 --surveyor0 --respondent0
+         --bus0 (aliases --req --rep --pub --sub --push --pull --surveyor --respondent --bus;
+         --pair is --pair1, --pair0 with --compat)
   ZMTP:  --zmq-req --zmq-rep --zmq-dealer --zmq-router --zmq-pub --zmq-sub --zmq-xpub
          --zmq-xsub --zmq-push --zmq-pull --zmq-pair
-  Not supported yet (exit code 2): --surveyor0 --respondent0 --bus0 --zmq-stream
+  Not supported yet (exit code 2): --zmq-stream
 
 <address>, one or more; both spellings work with both families:
   --listen, --bind <url>        accept peers at tcp://host:port, ipc:///path or inproc://name
@@ -72,12 +73,15 @@ What each type does:
   pub, push             send the data (once, --count times, or every --interval), then exit
   sub, pull             print what arrives
   req                   send the data and print the reply (once, or every --interval)
-  rep, zmq-rep          print each request and answer it with the data (SP rep without data
-                        does not answer)
+  surveyor              send the data as a survey and print the answers until its deadline
+                        (1 s; once, or every --interval)
+  rep, respondent, zmq-rep
+                        print each request (survey) and answer it with the data (SP rep and
+                        respondent without data do not answer)
   zmq-router            print each message, routing id first; with data, answer it with its
                         envelope (the routing id, and up to the empty frame if there is one)
                         followed by the data
-  pair, zmq-pair, zmq-dealer, zmq-xpub, zmq-xsub
+  pair, bus, zmq-pair, zmq-dealer, zmq-xpub, zmq-xsub
                         send the data (once, or every --interval) and print what arrives
   A value follows its option as the next argument, or after '=' or ':' (--data=hi); a one-letter
   option also takes it attached (-Dhi). Options are not abbreviated.

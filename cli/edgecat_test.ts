@@ -77,14 +77,14 @@ test(
   ALONE,
   async () => {
     await withProcesses(async (start) => {
-      const bus = start(edgecat(["--bus0", "--listen", "tcp://127.0.0.1:1"]));
+      const bus = start(edgecat(["--zmq-stream", "--bind", "tcp://127.0.0.1:1"]));
       const unknown = start(edgecat(["--req0", "--dial", "tcp://127.0.0.1:1", "--frob"]));
       const help = start(edgecat(["--help"]));
       await exitsWith(bus, 2);
       assert.equal(bus.stdout, "");
       assert.match(
         bus.stderr,
-        /^edgecat: --bus0: this socket type is not supported yet by edgemq\n/,
+        /^edgecat: --zmq-stream: this socket type is not supported yet by edgemq\n/,
       );
       await exitsWith(unknown, 2);
       assert.match(unknown.stderr, /^edgecat: unknown option --frob\nTry 'edgecat --help'/);
@@ -152,6 +152,62 @@ test("nngcat --req0 asks, edgecat --rep0 --listen answers", peerCaseOptions("nng
     assert.equal(req.stdout.replace(/\n$/, ""), "ok.done");
   });
 });
+
+test(
+  "edgecat --surveyor0 asks two nngcat --respondent0, prints both answers and exits after the deadline",
+  peerCaseOptions("nngcat"),
+  async () => {
+    const nngcat = requirePeer("nngcat");
+    const url = await tcp();
+    await withProcesses(async (start) => {
+      const surveyor = start(
+        edgecat(["--surveyor0", "--listen", url, "-D", "who?", "--quoted", "-d", "1", "-v"]),
+      );
+      await listening(surveyor);
+      const respondents = ["a", "b"].map((name) =>
+        start(new PeerProcess(nngcat, ["--respondent0", "--dial", url, "-D", name, "--quoted"]))
+      );
+      await exitsWith(surveyor, 0); // one survey (after -d 1), answers until its 1 s deadline
+      assert.deepEqual(surveyor.stdout.split("\n").filter((l) => l !== "").sort(), ['"a"', '"b"']);
+      for (const r of respondents) {
+        await r.waitForLines(1, DEADLINE, "nngcat printing the survey");
+        assert.equal(r.stdout, '"who?"\n');
+      }
+    });
+  },
+);
+
+test(
+  "nngcat --bus0 and edgecat --bus0 hear each other",
+  peerCaseOptions("nngcat"),
+  async () => {
+    const nngcat = requirePeer("nngcat");
+    const url = await tcp();
+    await withProcesses(async (start) => {
+      // both repeat their message: a bus drops what it sends while nobody is connected
+      const cat = start(
+        edgecat(["--bus0", "--listen", url, "-D", "from edgecat", "-i", "0.2", "--quoted", "-v"]),
+      );
+      await listening(cat);
+      const peer = start(
+        new PeerProcess(nngcat, [
+          "--bus0",
+          "--dial",
+          url,
+          "-D",
+          "from nngcat",
+          "-i",
+          "1",
+          "--quoted",
+        ]),
+      );
+      await cat.waitForLines(1, DEADLINE, "edgecat printing nngcat's message");
+      assert.equal(cat.lines[0], '"from nngcat"');
+      await peer.waitForLines(1, DEADLINE, "nngcat printing edgecat's message");
+      assert.equal(peer.lines[0], '"from edgecat"');
+    });
+  },
+);
 
 test(
   "nngcat --rep0 --listen answers edgecat --req0 --dial",
