@@ -46,7 +46,9 @@ test("a listener's own recvMaxSize refuses large messages there only [CORE-EP-1]
   await toStrict.send(big);
   await until(() => errors.length > 0, 3000, "the strict listener's refusal");
   assert.deepEqual(errors, [strict.url]);
-  await toStrict.send("small"); // goes out on the reconnected pipe
+  // a send before the dialer has seen its connection go would be lost with it: wait for the redial
+  await until(() => toStrict.statistics().connect === 2, 3000, "the dialer's second connection");
+  await toStrict.send("small");
   assert.equal(new TextDecoder().decode(await within(3000, pull.recv(), "a small one")), "small");
 });
 
@@ -89,5 +91,32 @@ test("endpoint options are checked like socket options [CORE-EP-1]", async () =>
   await assert.rejects(
     dealer.connect("inproc://x", { recvMaxSize: 5 } as never),
     isInvalid(/unknown dial option "recvMaxSize"/),
+  );
+});
+
+test("dial with wait: resolves once connected, or fails with the first attempt's error and stops, as nng_dial [CORE-EP-2]", async () => {
+  await using req = new sp.Req();
+  await assert.rejects(
+    req.dial("tcp://127.0.0.1:1", { wait: true }),
+    (e: unknown) => e instanceof MqError && e.code === "ECONNREFUSED",
+  );
+  assert.equal(req.statistics().dialers, 0, "the failed dialer is gone");
+  await using rep = new sp.Rep();
+  const { url } = await rep.listen("tcp://127.0.0.1:0");
+  await req.dial(url, { wait: true });
+  assert.equal(req.stats.pipes, 1, "connected when dial resolved");
+  await using pull = new sp.Pull();
+  await assert.rejects(
+    pull.dial(url, { wait: true }), // pull0 cannot talk to rep0
+    (e: unknown) => e instanceof MqError && e.code === "EPROTO" && /rep0/.test(e.message),
+  );
+  await using zpull = new zmq.Pull();
+  const { url: zurl } = await zpull.bind("inproc://wait-zmq");
+  await using zpush = new zmq.Push();
+  await zpush.connect(zurl, { wait: true });
+  assert.equal(zpush.stats.pipes, 1);
+  await assert.rejects(
+    rep.listen("tcp://127.0.0.1:0", { wait: true }),
+    isInvalid(/wait is for dial and connect only/),
   );
 });

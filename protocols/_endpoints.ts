@@ -148,11 +148,19 @@ export class Endpoints<M, P, W> {
     return ep;
   }
 
-  /** Starts dialing `url` (and redialing it) with `options` for this endpoint alone. */
-  dial(url: string, options?: unknown): SocketEndpoint {
+  /**
+   * Starts dialing `url` (and redialing it) with `options` for this endpoint alone. With `wait`,
+   * resolves once the first attempt connected, or rejects with why it failed (the dialer is then
+   * closed), as `nng_dial` does.
+   */
+  async dial(url: string, options?: unknown): Promise<SocketEndpoint> {
     const resolved = this.#resolve(url, "dial", options);
     const stop = new AbortController();
-    const done = this.#dialLoop(resolved, stop.signal);
+    let first: ((outcome: MqError | undefined) => void) | undefined;
+    const outcome = resolved.settings.wait
+      ? new Promise<MqError | undefined>((resolve) => (first = resolve))
+      : undefined;
+    const done = this.#dialLoop(resolved, stop.signal, first);
     const ep: SocketEndpoint = {
       url: resolved.endpoint.url,
       kind: "dial",
@@ -163,6 +171,11 @@ export class Endpoints<M, P, W> {
       },
     };
     this.#endpoints.add(ep);
+    const failure = await outcome;
+    if (failure !== undefined) {
+      await ep.close();
+      throw failure;
+    }
     return ep;
   }
 
@@ -247,7 +260,10 @@ export class Endpoints<M, P, W> {
     void this.#handshake(conn, url, traits, settings, wire, "accepted");
   }
 
-  /** Runs the handshake on a new connection; resolves with the pipe, or undefined if it failed. */
+  /**
+   * Runs the handshake on a new connection; resolves with the pipe, with why it failed, or with
+   * undefined when the socket's own close interrupted it.
+   */
   async #handshake(
     conn: Connection,
     url: string,
@@ -256,7 +272,7 @@ export class Endpoints<M, P, W> {
     wire: W,
     side: "accepted" | "connected",
     relay?: Relay<M, P>,
-  ): Promise<Pipe<M, P> | undefined> {
+  ): Promise<Pipe<M, P> | MqError | undefined> {
     const host = this.#host;
     this.#handshaking.add(conn);
     let timedOut = false;
@@ -292,14 +308,18 @@ export class Endpoints<M, P, W> {
       host.monitor.emit({ type: "handshake-failed", url, remote: conn.remote, reason });
       conn.close();
       await conn.closed;
-      return undefined;
+      return new MqError(timedOut ? "ETIMEDOUT" : "EPROTO", `dial ${url}: ${reason}`, { cause: e });
     } finally {
       cancel();
       this.#handshaking.delete(conn);
     }
   }
 
-  async #dialLoop(resolved: Resolved<W>, signal: AbortSignal): Promise<void> {
+  async #dialLoop(
+    resolved: Resolved<W>,
+    signal: AbortSignal,
+    first?: (outcome: MqError | undefined) => void,
+  ): Promise<void> {
     const { endpoint, settings } = resolved;
     const { reconnectIvl, reconnectIvlMax } = settings;
     const host = this.#host;
@@ -308,7 +328,14 @@ export class Endpoints<M, P, W> {
     const stopped = (): boolean =>
       signal.aborted || host.stopping.aborted || relay?.pipe.isClosed === true;
     while (!stopped()) {
-      const pipe = await this.#connectOnce(resolved, signal, relay);
+      const result = await this.#connectOnce(resolved, signal, relay);
+      const pipe = result instanceof MqError ? undefined : result;
+      if (first !== undefined) {
+        first(
+          result instanceof MqError ? result : pipe === undefined ? refused(resolved) : undefined,
+        );
+        first = undefined;
+      }
       if (stopped()) {
         pipe?.close();
         break;
@@ -322,6 +349,7 @@ export class Endpoints<M, P, W> {
       await this.#sleep(delay, signal, resolved);
       if (pipe === undefined && reconnectIvlMax > 0) delay = Math.min(delay * 2, reconnectIvlMax);
     }
+    first?.(new MqError("ECLOSED", `dial ${resolved.endpoint.url}: the dialer was closed`));
     if (relay !== undefined) {
       relay.pipe.close();
       await relay.pipe.closedPromise;
@@ -332,7 +360,7 @@ export class Endpoints<M, P, W> {
     { endpoint, transport, settings, wire }: Resolved<W>,
     signal: AbortSignal,
     relay: Relay<M, P> | undefined,
-  ): Promise<Pipe<M, P> | undefined> {
+  ): Promise<Pipe<M, P> | MqError | undefined> {
     const host = this.#host;
     try {
       if (transport.kind === "local") {
@@ -361,7 +389,7 @@ export class Endpoints<M, P, W> {
     } catch (e) {
       const err = fromSystemError(e, `dial ${endpoint.url}`);
       host.monitor.emit({ type: "connect-failed", url: endpoint.url, reason: err.message });
-      return undefined;
+      return err;
     }
   }
 
@@ -402,6 +430,11 @@ export class Endpoints<M, P, W> {
   #closedError(): MqError {
     return new MqError("ECLOSED", `${this.#host.label} is closed`);
   }
+}
+
+/** Why a first connection that the socket itself refused (its pattern, or its close) failed. */
+function refused<W>({ endpoint }: Resolved<W>): MqError {
+  return new MqError("ECLOSED", `dial ${endpoint.url}: the socket did not take the connection`);
 }
 
 /** An endpoint URL resolved: its transport and its options. */

@@ -80,6 +80,14 @@ export interface EndpointOptions {
   readonly sendPriority?: number;
   /** The receive priority of this endpoint's peers, 1 (highest) to 16. */
   readonly recvPriority?: number;
+  /**
+   * Dial only: resolve once the first connection is made and handshaken, or reject with why the
+   * first attempt failed (`ECONNREFUSED`, `EADDRNOTAVAIL`, `EPROTO`, …) and stop dialing, as
+   * NNG's `nng_dial` does without `NNG_FLAG_NONBLOCK`. By default a dial returns at once and
+   * connects (and reconnects) in the background, as nanomsg's and libzmq's do.
+   * @default {false}
+   */
+  readonly wait?: boolean;
 }
 
 /** An endpoint's options, resolved: the common ones, and the rest by who checks them. */
@@ -89,6 +97,8 @@ export interface ResolvedEndpointOptions {
   readonly handshakeTimeout: number;
   readonly sendPriority: number;
   readonly recvPriority: number;
+  /** Dial only: wait for the first connection (see {@linkcode EndpointOptions.wait}). */
+  readonly wait: boolean;
   /** The family's options (given only), for the family to check. */
   readonly family: Readonly<Record<string, unknown>>;
   /** The transport's options (given only), passed to it. */
@@ -131,7 +141,8 @@ export function resolveEndpointOptions(
   };
   const family: Record<string, unknown> = {};
   const transport: Record<string, unknown> = {};
-  if (options === undefined) return { ...out, family, transport };
+  let wait = false;
+  if (options === undefined) return { ...out, wait, family, transport };
   if (typeof options !== "object" || options === null) {
     throw invalid(
       `${where} options must be an object, got ${options === null ? "null" : typeof options}`,
@@ -139,14 +150,17 @@ export function resolveEndpointOptions(
   }
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if ((ENDPOINT_OPTIONS as readonly string[]).includes(name)) {
+    if (name === "wait") {
+      wait = checkBoolean(name, value);
+      if (wait && where !== "dial") throw invalid(`option wait is for dial and connect only`);
+    } else if ((ENDPOINT_OPTIONS as readonly string[]).includes(name)) {
       const [min, max] = RANGES[name as keyof SocketOptions];
       out[name as keyof typeof out] = checkInteger(name, value, min, max);
     } else if (familyNames.includes(name)) family[name] = value;
     else if (transportNames.includes(name)) transport[name] = value;
     else throw invalid(`unknown ${where} option "${name}"`);
   }
-  return { ...out, family, transport };
+  return { ...out, wait, family, transport };
 }
 
 /** Every common option, resolved. */

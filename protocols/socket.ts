@@ -259,11 +259,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
 
   /** Starts dialing `url`; `options` apply to this endpoint alone. */
   dial(url: string, options?: unknown): Promise<SocketEndpoint> {
-    try {
-      return Promise.resolve(this.#endpoints.dial(url, options));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return this.#endpoints.dial(url, options);
   }
 
   /**
