@@ -21,6 +21,8 @@ step "deno check" "$DENO" check mod.ts
 step "deno doc --lint" "$DENO" doc --lint mod.ts
 # mod.ts must import by URL without our deno.json or node_modules (no bare or npm: specifiers)
 step "import mod.ts without config" "$DENO" check --no-config --node-modules-dir=none mod.ts
+# npm 10 and 11 must both leave package-lock.json as committed (scripts/lock_portable.mjs says why)
+step "package-lock.json portable" node scripts/lock_portable.mjs --check
 
 TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 SUMMARY=""
 strip() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
