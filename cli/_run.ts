@@ -52,7 +52,7 @@ function isTimeout(e: unknown): boolean {
 /** An error as one line; edgemq's errors end with their stable code, e.g. `(EADDRINUSE)`. */
 function describe(e: unknown): string {
   if (e instanceof MqError) {
-    return e.message.includes(e.code) ? e.message : `${e.message} (${e.code})`;
+    return e.message.endsWith(`(${e.code})`) ? e.message : `${e.message} (${e.code})`;
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -21,11 +21,18 @@
  *
  * @module
  */
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { exitAfterFlush, processIO, programArgs } from "./_io.ts";
 import { run } from "./_run.ts";
 
 export { type CatIO, run } from "./_run.ts";
 
-if (import.meta.main) {
+// Deno and Bun say whether this module is the program; Node 20 does not (import.meta.main came in
+// Node 24), so there the script's own path is compared with the one Node was given.
+const isMain = import.meta.main ??
+  (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]);
+
+if (isMain) {
   await exitAfterFlush(await run(programArgs(), processIO));
 }
