@@ -45,6 +45,8 @@ export interface FuzzOptions {
   /** Called every `progressMs` (default 10 s) with the inputs run so far. */
   readonly onProgress?: (inputs: number, ms: number) => void;
   readonly progressMs?: number;
+  /** Stop once this many distinct findings were made. */
+  readonly stopAfter?: number;
 }
 
 const POOL_MAX = 4096;
@@ -143,6 +145,10 @@ export async function fuzz(target: Target, options: FuzzOptions): Promise<FuzzRe
           runSeed,
           count: 1,
         });
+        if (findings.size >= (options.stopAfter ?? Infinity)) {
+          i++;
+          break;
+        }
       }
       continue;
     }
