@@ -258,7 +258,8 @@ export function resolveSocketOptions(
   const out: Record<string, number> = { ...DEFAULTS };
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (name in RANGES) {
+    // own names only: `in` would also find "constructor", "toString", ... on the prototype
+    if (Object.hasOwn(RANGES, name)) {
       const [min, max] = RANGES[name as keyof SocketOptions];
       out[name] = checkInteger(name, value, min, max);
     } else if (!extra.includes(name)) {
