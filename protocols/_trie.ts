@@ -73,6 +73,13 @@ export class PrefixTrie {
     return this.#size;
   }
 
+  /** Bytes of the arrays that hold the trie (their capacity, free rows and garbage included). */
+  get byteLength(): number {
+    const columns = [this.#off, this.#len, this.#refs, this.#child, this.#next, this.#table];
+    return columns.reduce((sum, a) => sum + a.byteLength, 0) + this.#lead.byteLength +
+      this.#fan.byteLength + this.#pool.byteLength + this.#tables.byteLength;
+  }
+
   /** Adds one reference to `topic`; returns its new count. */
   add(topic: Uint8Array): number {
     let n = 0;
