@@ -2,14 +2,14 @@
  * A compact radix (Patricia) trie of subscriptions with reference counts: a message matches if
  * some subscribed topic is a prefix of it (the empty topic matches everything).
  *
- * Nodes are rows of typed-array columns, not objects: a node is an index, its edge label is a
- * run of bytes in one shared pool, its children are a linked list kept sorted by their first
- * byte, and a node with more than {@linkcode WIDE} children also gets a 256-entry jump table. A
- * node exists only where a topic ends or where topics branch, so there is no node per byte.
- * Splitting a label on insert moves no bytes (the two halves stay where they were); merging on
- * remove appends the joined label to the pool, and the pool and the columns are rebuilt when more
- * than half of them is garbage or free. Matching reads the columns only (it allocates nothing)
- * and compares each byte of the message at most once.
+ * Nodes are not objects but rows of one `Int32Array` (8 numbers, 32 bytes: two to a cache line):
+ * a node is an index, its edge label is a run of bytes in one shared pool, its children are a
+ * linked list kept sorted by their first byte, and a node with more than 12
+ * children also gets a 256-entry jump table. A node exists only where a topic ends or where topics
+ * branch, so there is no node per byte. Splitting a label on insert moves no bytes (the two halves
+ * stay where they were); merging on remove appends the joined label to the pool, and the rows and
+ * the pool are rebuilt when more than half of them is free or garbage. Matching reads the rows
+ * only (it allocates nothing) and compares each byte of the message at most once.
  *
  * Compare libzmq's `src/trie.cpp` (SUB) and `src/generic_mtrie_impl.hpp` (XPUB): one heap node
  * per byte, a child table spanning the bytes between the lowest and highest child.
@@ -21,6 +21,11 @@ const NONE = -1;
 /** A node with more children than this gets a jump table; it loses it at half as many. */
 const WIDE = 12;
 const TABLE = 256;
+// a node's row: label start in #pool, label length (> 0 except at the root), subscriptions
+// ending here, first child or NONE, next sibling (larger first byte) or NONE (links the free
+// list too), first byte of the label, number of children, jump table or NONE
+const ROW = 8;
+const OFF = 0, LEN = 1, REFS = 2, CHILD = 3, NEXT = 4, LEAD = 5, FAN = 6, TABLE_OF = 7;
 
 /**
  * Subscription prefixes with reference counts.
@@ -40,15 +45,8 @@ const TABLE = 256;
  * @internal
  */
 export class PrefixTrie {
-  // node columns; node 0 is the root (empty label)
-  #off = new Int32Array(16); // label start in #pool
-  #len = new Int32Array(16); // label length (> 0 except at the root)
-  #refs = new Int32Array(16); // subscriptions ending at this node
-  #child = new Int32Array(16); // first child, or NONE
-  #next = new Int32Array(16); // next sibling (larger first byte), or NONE; free list link
-  #lead = new Uint8Array(16); // first byte of the label
-  #fan = new Uint16Array(16); // number of children
-  #table = new Int32Array(16).fill(NONE); // jump table, or NONE
+  // nodes, ROW numbers each (a cache line holds two); node 0 is the root (empty label)
+  #rows = new Int32Array(16 * ROW);
   #nodes = 1; // rows in use, free ones included
   #free = NONE;
   #freeCount = 0;
@@ -64,8 +62,9 @@ export class PrefixTrie {
   #parent = NONE; // set by #find
 
   constructor() {
-    this.#child[0] = NONE;
-    this.#next[0] = NONE;
+    this.#rows[CHILD] = NONE;
+    this.#rows[NEXT] = NONE;
+    this.#rows[TABLE_OF] = NONE;
   }
 
   /** Number of distinct topics. */
@@ -75,9 +74,7 @@ export class PrefixTrie {
 
   /** Bytes of the arrays that hold the trie (their capacity, free rows and garbage included). */
   get byteLength(): number {
-    const columns = [this.#off, this.#len, this.#refs, this.#child, this.#next, this.#table];
-    return columns.reduce((sum, a) => sum + a.byteLength, 0) + this.#lead.byteLength +
-      this.#fan.byteLength + this.#pool.byteLength + this.#tables.byteLength;
+    return this.#rows.byteLength + this.#pool.byteLength + this.#tables.byteLength;
   }
 
   /** Adds one reference to `topic`; returns its new count. */
@@ -92,33 +89,35 @@ export class PrefixTrie {
         n = leaf;
         break;
       }
-      const off = this.#off[c]!;
-      const len = this.#len[c]!;
+      const off = this.#rows[c * ROW + OFF]!;
+      const len = this.#rows[c * ROW + LEN]!;
       let k = 1;
       while (k < len && i + k < topic.length && this.#pool[off + k] === topic[i + k]) k++;
       if (k < len) this.#split(c, k);
       i += k;
       n = c;
     }
-    if (this.#refs[n]++ === 0) this.#size++;
-    return this.#refs[n]!;
+    if (this.#rows[n * ROW + REFS]++ === 0) this.#size++;
+    return this.#rows[n * ROW + REFS]!;
   }
 
   /** Removes one reference to `topic`; returns the count left, or -1 if it was not there. */
   remove(topic: Uint8Array): number {
     let n = this.#find(topic);
     const parent = this.#parent;
-    if (n === NONE || this.#refs[n] === 0) return -1;
-    if (--this.#refs[n]! > 0) return this.#refs[n]!;
+    if (n === NONE || this.#rows[n * ROW + REFS] === 0) return -1;
+    if (--this.#rows[n * ROW + REFS]! > 0) return this.#rows[n * ROW + REFS]!;
     this.#size--;
     if (n !== 0) {
-      if (this.#fan[n] === 0) {
+      if (this.#rows[n * ROW + FAN] === 0) {
         this.#unlink(parent, n);
-        this.#live -= this.#len[n]!;
+        this.#live -= this.#rows[n * ROW + LEN]!;
         this.#release(n);
         n = parent; // it may be left a chain node
       }
-      if (n !== 0 && this.#refs[n] === 0 && this.#fan[n] === 1) this.#merge(n);
+      if (n !== 0 && this.#rows[n * ROW + REFS] === 0 && this.#rows[n * ROW + FAN] === 1) {
+        this.#merge(n);
+      }
     }
     if (this.#wasteful()) this.#rebuild();
     return 0;
@@ -127,24 +126,24 @@ export class PrefixTrie {
   /** How many references `topic` has. */
   count(topic: Uint8Array): number {
     const n = this.#find(topic);
-    return n === NONE ? 0 : this.#refs[n]!;
+    return n === NONE ? 0 : this.#rows[n * ROW + REFS]!;
   }
 
   /** True if some topic is a prefix of `data`. */
   matches(data: Uint8Array): boolean {
-    const refs = this.#refs, lens = this.#len, offs = this.#off, pool = this.#pool;
-    if (refs[0]! > 0) return true;
+    const rows = this.#rows, pool = this.#pool;
+    if (rows[REFS]! > 0) return true;
     let n = 0;
     let i = 0;
     const end = data.length;
     while (i < end) {
       const c = this.#childOf(n, data[i]!);
       if (c === NONE) return false;
-      const len = lens[c]!;
+      const len = rows[c * ROW + LEN]!;
       if (i + len > end) return false;
-      const off = offs[c]! - i;
+      const off = rows[c * ROW + OFF]! - i;
       for (let k = i + 1; k < i + len; k++) if (pool[off + k] !== data[k]) return false;
-      if (refs[c]! > 0) return true;
+      if (rows[c * ROW + REFS]! > 0) return true;
       i += len;
       n = c;
     }
@@ -162,16 +161,18 @@ export class PrefixTrie {
     while (stack.length > 0) {
       const n = stack.pop()!;
       const depth = stack.pop()!;
-      const off = this.#off[n]!;
-      const end = depth + this.#len[n]!;
+      const off = this.#rows[n * ROW + OFF]!;
+      const end = depth + this.#rows[n * ROW + LEN]!;
       if (end > path.length) {
         const bigger = new Uint8Array(Math.max(path.length * 2, end));
         bigger.set(path);
         path = bigger;
       }
       for (let k = depth; k < end; k++) path[k] = this.#pool[off + k - depth]!;
-      if (this.#refs[n]! > 0) yield path.slice(0, end);
-      for (let c = this.#child[n]!; c !== NONE; c = this.#next[c]!) kids.push(c);
+      if (this.#rows[n * ROW + REFS]! > 0) yield path.slice(0, end);
+      for (let c = this.#rows[n * ROW + CHILD]!; c !== NONE; c = this.#rows[c * ROW + NEXT]!) {
+        kids.push(c);
+      }
       while (kids.length > 0) stack.push(end, kids.pop()!); // the smallest ends on top
     }
   }
@@ -188,29 +189,37 @@ export class PrefixTrie {
     const stack = [0];
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (this.#refs[n]! > 0) topics++;
-      live += this.#len[n]!;
+      if (this.#rows[n * ROW + REFS]! > 0) topics++;
+      live += this.#rows[n * ROW + LEN]!;
       if (n !== 0) {
-        if (this.#len[n]! <= 0) return `node ${n}: empty label`;
-        if (this.#lead[n] !== this.#pool[this.#off[n]!]) return `node ${n}: wrong lead byte`;
-        if (this.#refs[n] === 0 && this.#fan[n]! < 2) {
-          return `node ${n}: neither a topic nor a branch (${this.#fan[n]} children)`;
+        if (this.#rows[n * ROW + LEN]! <= 0) return `node ${n}: empty label`;
+        if (this.#rows[n * ROW + LEAD] !== this.#pool[this.#rows[n * ROW + OFF]!]) {
+          return `node ${n}: wrong lead byte`;
+        }
+        if (this.#rows[n * ROW + REFS] === 0 && this.#rows[n * ROW + FAN]! < 2) {
+          return `node ${n}: neither a topic nor a branch (${this.#rows[n * ROW + FAN]} children)`;
         }
       }
       let fan = 0;
       let last = -1;
-      for (let c = this.#child[n]!; c !== NONE; c = this.#next[c]!) {
-        if (this.#lead[c]! <= last) return `node ${n}: children not sorted`;
-        last = this.#lead[c]!;
-        const t = this.#table[n]!;
+      for (let c = this.#rows[n * ROW + CHILD]!; c !== NONE; c = this.#rows[c * ROW + NEXT]!) {
+        if (this.#rows[c * ROW + LEAD]! <= last) return `node ${n}: children not sorted`;
+        last = this.#rows[c * ROW + LEAD]!;
+        const t = this.#rows[n * ROW + TABLE_OF]!;
         if (t !== NONE && this.#tables[t * TABLE + last] !== c) return `node ${n}: stale table`;
         fan++;
         seen++;
         stack.push(c);
       }
-      if (fan !== this.#fan[n]) return `node ${n}: ${fan} children, counted ${this.#fan[n]}`;
-      if (this.#table[n] === NONE && fan > WIDE) return `node ${n}: wide without a table`;
-      if (this.#table[n] !== NONE && fan <= WIDE / 2) return `node ${n}: narrow with a table`;
+      if (fan !== this.#rows[n * ROW + FAN]) {
+        return `node ${n}: ${fan} children, counted ${this.#rows[n * ROW + FAN]}`;
+      }
+      if (this.#rows[n * ROW + TABLE_OF] === NONE && fan > WIDE) {
+        return `node ${n}: wide without a table`;
+      }
+      if (this.#rows[n * ROW + TABLE_OF] !== NONE && fan <= WIDE / 2) {
+        return `node ${n}: narrow with a table`;
+      }
     }
     if (topics !== this.#size) return `${topics} topics, size says ${this.#size}`;
     if (live !== this.#live) return `${live} live label bytes, counted ${this.#live}`;
@@ -222,11 +231,11 @@ export class PrefixTrie {
 
   /** The child of `n` whose label starts with `byte`, or NONE. */
   #childOf(n: number, byte: number): number {
-    const t = this.#table[n]!;
+    const t = this.#rows[n * ROW + TABLE_OF]!;
     if (t !== NONE) return this.#tables[t * TABLE + byte]!;
-    const lead = this.#lead, next = this.#next;
-    for (let c = this.#child[n]!; c !== NONE; c = next[c]!) {
-      const b = lead[c]!;
+    const rows = this.#rows;
+    for (let c = rows[n * ROW + CHILD]!; c !== NONE; c = rows[c * ROW + NEXT]!) {
+      const b = rows[c * ROW + LEAD]!;
       if (b >= byte) return b === byte ? c : NONE;
     }
     return NONE;
@@ -240,8 +249,8 @@ export class PrefixTrie {
     while (i < topic.length) {
       const c = this.#childOf(n, topic[i]!);
       if (c === NONE) return NONE;
-      const off = this.#off[c]!;
-      const len = this.#len[c]!;
+      const off = this.#rows[c * ROW + OFF]!;
+      const len = this.#rows[c * ROW + LEN]!;
       if (i + len > topic.length) return NONE;
       for (let k = 1; k < len; k++) if (this.#pool[off + k] !== topic[i + k]) return NONE;
       this.#parent = n;
@@ -258,94 +267,98 @@ export class PrefixTrie {
     const off = this.#allocBytes(len);
     this.#pool.set(topic.subarray(from), off);
     this.#live += len;
-    this.#off[n] = off;
-    this.#len[n] = len;
-    this.#lead[n] = topic[from]!;
-    this.#refs[n] = 0;
-    this.#child[n] = NONE;
-    this.#next[n] = NONE;
-    this.#fan[n] = 0;
-    this.#table[n] = NONE;
+    this.#rows[n * ROW + OFF] = off;
+    this.#rows[n * ROW + LEN] = len;
+    this.#rows[n * ROW + LEAD] = topic[from]!;
+    this.#rows[n * ROW + REFS] = 0;
+    this.#rows[n * ROW + CHILD] = NONE;
+    this.#rows[n * ROW + NEXT] = NONE;
+    this.#rows[n * ROW + FAN] = 0;
+    this.#rows[n * ROW + TABLE_OF] = NONE;
     return n;
   }
 
   /** Cuts `c`'s label after `k` bytes: `c` keeps the head, a new only child takes the rest. */
   #split(c: number, k: number): void {
     const m = this.#allocNode();
-    this.#off[m] = this.#off[c]! + k;
-    this.#len[m] = this.#len[c]! - k;
-    this.#lead[m] = this.#pool[this.#off[m]!]!;
-    this.#refs[m] = this.#refs[c]!;
-    this.#child[m] = this.#child[c]!;
-    this.#next[m] = NONE;
-    this.#fan[m] = this.#fan[c]!;
-    this.#table[m] = this.#table[c]!;
-    this.#len[c] = k;
-    this.#refs[c] = 0;
-    this.#child[c] = m;
-    this.#fan[c] = 1;
-    this.#table[c] = NONE;
+    this.#rows[m * ROW + OFF] = this.#rows[c * ROW + OFF]! + k;
+    this.#rows[m * ROW + LEN] = this.#rows[c * ROW + LEN]! - k;
+    this.#rows[m * ROW + LEAD] = this.#pool[this.#rows[m * ROW + OFF]!]!;
+    this.#rows[m * ROW + REFS] = this.#rows[c * ROW + REFS]!;
+    this.#rows[m * ROW + CHILD] = this.#rows[c * ROW + CHILD]!;
+    this.#rows[m * ROW + NEXT] = NONE;
+    this.#rows[m * ROW + FAN] = this.#rows[c * ROW + FAN]!;
+    this.#rows[m * ROW + TABLE_OF] = this.#rows[c * ROW + TABLE_OF]!;
+    this.#rows[c * ROW + LEN] = k;
+    this.#rows[c * ROW + REFS] = 0;
+    this.#rows[c * ROW + CHILD] = m;
+    this.#rows[c * ROW + FAN] = 1;
+    this.#rows[c * ROW + TABLE_OF] = NONE;
   }
 
   /** Joins chain node `n` (no topic, one child) with its child. */
   #merge(n: number): void {
-    const c = this.#child[n]!;
-    const off = this.#off[n]!, len = this.#len[n]!;
-    const coff = this.#off[c]!, clen = this.#len[c]!;
+    const c = this.#rows[n * ROW + CHILD]!;
+    const off = this.#rows[n * ROW + OFF]!, len = this.#rows[n * ROW + LEN]!;
+    const coff = this.#rows[c * ROW + OFF]!, clen = this.#rows[c * ROW + LEN]!;
     if (off + len !== coff) {
       // not adjacent in the pool: write the joined label anew
       const at = this.#allocBytes(len + clen);
       this.#pool.copyWithin(at, off, off + len);
       this.#pool.copyWithin(at + len, coff, coff + clen);
-      this.#off[n] = at;
+      this.#rows[n * ROW + OFF] = at;
     }
-    this.#len[n] = len + clen;
-    this.#refs[n] = this.#refs[c]!;
-    this.#child[n] = this.#child[c]!;
-    this.#fan[n] = this.#fan[c]!;
-    this.#table[n] = this.#table[c]!;
+    this.#rows[n * ROW + LEN] = len + clen;
+    this.#rows[n * ROW + REFS] = this.#rows[c * ROW + REFS]!;
+    this.#rows[n * ROW + CHILD] = this.#rows[c * ROW + CHILD]!;
+    this.#rows[n * ROW + FAN] = this.#rows[c * ROW + FAN]!;
+    this.#rows[n * ROW + TABLE_OF] = this.#rows[c * ROW + TABLE_OF]!;
     this.#release(c);
   }
 
   /** Inserts `c` among `n`'s children, in order. */
   #link(n: number, c: number): void {
-    const byte = this.#lead[c]!;
-    const t = this.#table[n]!;
+    const byte = this.#rows[c * ROW + LEAD]!;
+    const t = this.#rows[n * ROW + TABLE_OF]!;
     let prev = NONE;
     if (t !== NONE) {
       for (let b = byte - 1; b >= 0 && prev === NONE; b--) prev = this.#tables[t * TABLE + b]!;
       this.#tables[t * TABLE + byte] = c;
     } else {
-      for (let s = this.#child[n]!; s !== NONE && this.#lead[s]! < byte; s = this.#next[s]!) {
+      for (
+        let s = this.#rows[n * ROW + CHILD]!;
+        s !== NONE && this.#rows[s * ROW + LEAD]! < byte;
+        s = this.#rows[s * ROW + NEXT]!
+      ) {
         prev = s;
       }
     }
     if (prev === NONE) {
-      this.#next[c] = this.#child[n]!;
-      this.#child[n] = c;
+      this.#rows[c * ROW + NEXT] = this.#rows[n * ROW + CHILD]!;
+      this.#rows[n * ROW + CHILD] = c;
     } else {
-      this.#next[c] = this.#next[prev]!;
-      this.#next[prev] = c;
+      this.#rows[c * ROW + NEXT] = this.#rows[prev * ROW + NEXT]!;
+      this.#rows[prev * ROW + NEXT] = c;
     }
-    if (++this.#fan[n]! > WIDE && t === NONE) this.#widen(n);
+    if (++this.#rows[n * ROW + FAN]! > WIDE && t === NONE) this.#widen(n);
   }
 
   /** Takes `c` out of `n`'s children. */
   #unlink(n: number, c: number): void {
     let prev = NONE;
-    for (let s = this.#child[n]!; s !== c; s = this.#next[s]!) prev = s;
-    if (prev === NONE) this.#child[n] = this.#next[c]!;
-    else this.#next[prev] = this.#next[c]!;
-    const t = this.#table[n]!;
+    for (let s = this.#rows[n * ROW + CHILD]!; s !== c; s = this.#rows[s * ROW + NEXT]!) prev = s;
+    if (prev === NONE) this.#rows[n * ROW + CHILD] = this.#rows[c * ROW + NEXT]!;
+    else this.#rows[prev * ROW + NEXT] = this.#rows[c * ROW + NEXT]!;
+    const t = this.#rows[n * ROW + TABLE_OF]!;
     if (t === NONE) {
-      this.#fan[n]!--;
+      this.#rows[n * ROW + FAN]!--;
       return;
     }
-    this.#tables[t * TABLE + this.#lead[c]!] = NONE;
-    if (--this.#fan[n]! <= WIDE / 2) {
+    this.#tables[t * TABLE + this.#rows[c * ROW + LEAD]!] = NONE;
+    if (--this.#rows[n * ROW + FAN]! <= WIDE / 2) {
       this.#tables[t * TABLE] = this.#freeTable;
       this.#freeTable = t;
-      this.#table[n] = NONE;
+      this.#rows[n * ROW + TABLE_OF] = NONE;
     }
   }
 
@@ -356,34 +369,34 @@ export class PrefixTrie {
       this.#freeTable = this.#tables[t * TABLE]!;
     } else {
       if ((this.#tableCount + 1) * TABLE > this.#tables.length) {
-        const bigger = new Int32Array(Math.max(4, this.#tableCount * 2) * TABLE);
+        const bigger = new Int32Array(Math.max(4, Math.ceil(this.#tableCount * 1.5)) * TABLE);
         bigger.set(this.#tables);
         this.#tables = bigger;
       }
       t = this.#tableCount++;
     }
     this.#tables.fill(NONE, t * TABLE, (t + 1) * TABLE);
-    for (let c = this.#child[n]!; c !== NONE; c = this.#next[c]!) {
-      this.#tables[t * TABLE + this.#lead[c]!] = c;
+    for (let c = this.#rows[n * ROW + CHILD]!; c !== NONE; c = this.#rows[c * ROW + NEXT]!) {
+      this.#tables[t * TABLE + this.#rows[c * ROW + LEAD]!] = c;
     }
-    this.#table[n] = t;
+    this.#rows[n * ROW + TABLE_OF] = t;
   }
 
   #allocNode(): number {
     const n = this.#free;
     if (n !== NONE) {
-      this.#free = this.#next[n]!;
+      this.#free = this.#rows[n * ROW + NEXT]!;
       this.#freeCount--;
       return n;
     }
-    if (this.#nodes === this.#off.length) this.#resize(this.#nodes + (this.#nodes >> 1));
+    if (this.#nodes * ROW === this.#rows.length) this.#resize(this.#nodes + (this.#nodes >> 1));
     return this.#nodes++;
   }
 
   /** Puts `n` on the free list (its label bytes are counted out by the caller). */
   #release(n: number): void {
-    this.#len[n] = 0;
-    this.#next[n] = this.#free;
+    this.#rows[n * ROW + LEN] = 0;
+    this.#rows[n * ROW + NEXT] = this.#free;
     this.#free = n;
     this.#freeCount++;
   }
@@ -399,52 +412,24 @@ export class PrefixTrie {
     return at;
   }
 
-  #resize(rows: number): void {
-    const grow = <T extends Int32Array | Uint8Array | Uint16Array>(
-      a: T,
-      make: (n: number) => T,
-    ) => {
-      const b = make(rows);
-      b.set(a.subarray(0, Math.min(a.length, rows)));
-      return b;
-    };
-    this.#off = grow(this.#off, (n) => new Int32Array(n));
-    this.#len = grow(this.#len, (n) => new Int32Array(n));
-    this.#refs = grow(this.#refs, (n) => new Int32Array(n));
-    this.#child = grow(this.#child, (n) => new Int32Array(n));
-    this.#next = grow(this.#next, (n) => new Int32Array(n));
-    this.#lead = grow(this.#lead, (n) => new Uint8Array(n));
-    this.#fan = grow(this.#fan, (n) => new Uint16Array(n));
-    this.#table = grow(this.#table, (n) => new Int32Array(n));
+  #resize(count: number): void {
+    const bigger = new Int32Array(count * ROW);
+    bigger.set(this.#rows);
+    this.#rows = bigger;
   }
 
   /** True when most rows are free or most of the pool is garbage. */
   #wasteful(): boolean {
-    const rows = this.#off.length;
+    const rows = this.#rows.length / ROW;
     return (rows > 1024 && this.#freeCount > rows >> 1) ||
       (this.#used > 4096 && this.#used - this.#live > this.#live);
   }
 
   /** Copies the live nodes and labels into fresh, fitting arrays (depth first). */
   #rebuild(): void {
-    const old = {
-      off: this.#off,
-      len: this.#len,
-      refs: this.#refs,
-      child: this.#child,
-      next: this.#next,
-      lead: this.#lead,
-      pool: this.#pool,
-    };
+    const old = { rows: this.#rows, pool: this.#pool };
     const rows = Math.max(16, Math.ceil((this.#nodes - this.#freeCount) * 1.5));
-    this.#off = new Int32Array(rows);
-    this.#len = new Int32Array(rows);
-    this.#refs = new Int32Array(rows);
-    this.#child = new Int32Array(rows);
-    this.#next = new Int32Array(rows);
-    this.#lead = new Uint8Array(rows);
-    this.#fan = new Uint16Array(rows);
-    this.#table = new Int32Array(rows).fill(NONE);
+    this.#rows = new Int32Array(rows * ROW);
     this.#pool = new Uint8Array(Math.max(64, Math.ceil(this.#live * 1.5)));
     this.#tables = new Int32Array(0);
     this.#tableCount = 0;
@@ -453,33 +438,38 @@ export class PrefixTrie {
     this.#freeCount = 0;
     this.#nodes = 1;
     this.#used = 0;
-    this.#refs[0] = old.refs[0]!;
-    this.#child[0] = NONE;
-    this.#next[0] = NONE;
+    this.#rows[REFS] = old.rows[REFS]!;
+    this.#rows[CHILD] = NONE;
+    this.#rows[NEXT] = NONE;
+    this.#rows[TABLE_OF] = NONE;
     const stack = [0, 0]; // pairs: old node, new node
     while (stack.length > 0) {
       const to = stack.pop()!;
       const from = stack.pop()!;
       let prev = NONE;
-      for (let c = old.child[from]!; c !== NONE; c = old.next[c]!) {
+      for (let c = old.rows[from * ROW + CHILD]!; c !== NONE; c = old.rows[c * ROW + NEXT]!) {
         const d = this.#nodes++;
-        const len = old.len[c]!;
+        const len = old.rows[c * ROW + LEN]!;
         const at = this.#used;
-        this.#pool.set(old.pool.subarray(old.off[c]!, old.off[c]! + len), at);
+        this.#pool.set(
+          old.pool.subarray(old.rows[c * ROW + OFF]!, old.rows[c * ROW + OFF]! + len),
+          at,
+        );
         this.#used += len;
-        this.#off[d] = at;
-        this.#len[d] = len;
-        this.#lead[d] = old.lead[c]!;
-        this.#refs[d] = old.refs[c]!;
-        this.#child[d] = NONE;
-        this.#next[d] = NONE;
-        if (prev === NONE) this.#child[to] = d;
-        else this.#next[prev] = d;
+        this.#rows[d * ROW + OFF] = at;
+        this.#rows[d * ROW + LEN] = len;
+        this.#rows[d * ROW + LEAD] = old.rows[c * ROW + LEAD]!;
+        this.#rows[d * ROW + REFS] = old.rows[c * ROW + REFS]!;
+        this.#rows[d * ROW + CHILD] = NONE;
+        this.#rows[d * ROW + NEXT] = NONE;
+        this.#rows[d * ROW + TABLE_OF] = NONE;
+        if (prev === NONE) this.#rows[to * ROW + CHILD] = d;
+        else this.#rows[prev * ROW + NEXT] = d;
         prev = d;
-        this.#fan[to]!++;
+        this.#rows[to * ROW + FAN]!++;
         stack.push(c, d);
       }
-      if (this.#fan[to]! > WIDE) this.#widen(to);
+      if (this.#rows[to * ROW + FAN]! > WIDE) this.#widen(to);
     }
   }
 }
