@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { FrameDecoder } from "../../../protocols/zmtp/frame.ts";
+import { DEFAULT_MAX_MSG_FRAMES, FrameDecoder } from "../../../protocols/zmtp/frame.ts";
 import type { Rng } from "../_rng.ts";
 import {
   countAllocations,
@@ -33,7 +33,8 @@ type Events = string[];
 /**
  * The framing rules over the whole input: a flags byte (reserved bits `0xF8`, or `0xFC` in 2.0; a
  * command may not have MORE), a 1-byte or, with LONG, an 8-byte big-endian size (above 2^53 - 1 is
- * refused), the size checked against the limit, then the body.
+ * refused), the size checked against the limit — a command's own, a data frame's with the frames
+ * before it in its message (and at most `DEFAULT_MAX_MSG_FRAMES` frames) — then the body.
  *
  * @example
  * ```ts
@@ -45,6 +46,7 @@ type Events = string[];
 export function framesModel(b: Uint8Array, config: FrameConfig): Events {
   const events: Events = [];
   let frames: string[] = [];
+  let msgBytes = 0; // of the frames of the message being read
   let i = 0;
   while (i < b.length) {
     const flags = b[i]!;
@@ -60,16 +62,28 @@ export function framesModel(b: Uint8Array, config: FrameConfig): Events {
       if (high >= 2 ** 21) return [...events, "e:size-overflow"];
       size = high * 2 ** 32 + view.getUint32(i + 5);
     }
-    if (config.max > 0 && size > config.max) return [...events, "e:frame-too-large"];
+    // the limit holds a command on its own and the frames of one message together
+    if (config.max > 0 && (flags & 4) !== 0 && size > config.max) {
+      return [...events, "e:frame-too-large"];
+    }
+    if ((flags & 4) === 0 && frames.length >= DEFAULT_MAX_MSG_FRAMES) {
+      return [...events, "e:too-many-frames"];
+    }
+    if (config.max > 0 && (flags & 4) === 0 && msgBytes + size > config.max) {
+      return [...events, "e:message-too-large"];
+    }
     const start = i + 1 + width;
     if (start + size > b.length) break;
     const body = digest(b.subarray(start, start + size));
     i = start + size;
     if ((flags & 4) !== 0) events.push(`c:${body}`);
-    else if ((flags & 1) !== 0) frames.push(body);
-    else {
+    else if ((flags & 1) !== 0) {
+      frames.push(body);
+      msgBytes += size;
+    } else {
       events.push(`m:${[...frames, body].join(",")}`);
       frames = [];
+      msgBytes = 0;
     }
   }
   return events;
