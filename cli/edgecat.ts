@@ -11,7 +11,7 @@
  * @example Run it from a program
  * ```ts
  * import { run } from "./edgecat.ts";
- * const code = await run(["--bus0", "--listen", "tcp://127.0.0.1:0"], {
+ * const code = await run(["--zmq-stream", "--bind", "tcp://127.0.0.1:0"], {
  *   write: () => Promise.resolve(),
  *   error: () => {},
  *   readFile: () => Promise.reject(new Error("unused")),
