@@ -96,6 +96,7 @@ export class Pipe<M, P = unknown> {
 
   #stream: MessageStream<M>;
   #events: PipeEvents<M>;
+  #size: (msg: M) => number; // events.size, kept at hand: it runs for every message
   #inbox = new Deque<M>();
   #recvHwm: number;
   #sendHwm: number;
@@ -122,6 +123,7 @@ export class Pipe<M, P = unknown> {
     this.#sendHwm = limits.sendHwm;
     this.#recvHwm = limits.recvHwm;
     this.#events = events;
+    this.#size = events.size;
     stream.onMessage = (msg) => this.#received(msg);
     stream.onDrain = () => this.#drained();
     stream.onClose = (reason) => this.#ended(reason);
@@ -177,7 +179,7 @@ export class Pipe<M, P = unknown> {
     if (this.#closed) return;
     this.#unconfirmed++;
     this.#txMsgs++;
-    this.#txBytes += this.#events.size(msg);
+    this.#txBytes += this.#size(msg);
     this.#stream.write(msg);
   }
 
@@ -198,7 +200,7 @@ export class Pipe<M, P = unknown> {
 
   #received(msg: M): void {
     if (this.#closed) return;
-    this.#rxBytes += this.#events.size(msg);
+    this.#rxBytes += this.#size(msg);
     if (!this.#events.admit(this, msg)) return;
     this.#rxMsgs++;
     this.#inbox.push(msg);
