@@ -22,7 +22,8 @@ const latin1 = (b: Uint8Array): string => {
 const utf8 = new TextDecoder();
 
 /**
- * Which URLs are accepted: a scheme before "://"; tcp: `host:port` or `[host]:port` with a port
+ * Which URLs are accepted: a scheme before "://"; tcp: on a dial an optional local interface and
+ * ";" first, then `host:port` or `[host]:port` with a port
  * of 1 to 5 digits up to 65535, a host of `A-Z a-z 0-9 . _ : % -` (`*` or empty: any, listen
  * only), no bare colon in a plain host, port 0 listen only; ipc: a non-empty path without NUL;
  * inproc: a non-empty name.
@@ -44,6 +45,23 @@ export function urlModel(
   if (scheme === "ipc") return rest !== "" && !rest.includes("\0");
   if (scheme === "inproc") return rest !== "";
   if (scheme !== "tcp") return false;
+  return tcpModel(rest, mode);
+}
+
+// tcp: an optional local interface before ";" (dial only: an address, maybe in brackets, or a
+// name of `A-Z a-z 0-9 . _ : % -`), then `host:port`.
+function tcpModel(
+  rest: string,
+  mode: "dial" | "listen",
+): boolean | { hostname: string; port: number } {
+  const semicolon = rest.indexOf(";");
+  if (semicolon >= 0) {
+    if (mode === "listen") return false;
+    const local = rest.slice(0, semicolon);
+    const bare = local.startsWith("[") && local.endsWith("]") ? local.slice(1, -1) : local;
+    if (!/^[A-Za-z0-9._:%-]+$/.test(bare)) return false;
+    rest = rest.slice(semicolon + 1);
+  }
   const m = rest.startsWith("[")
     ? /^\[([^\]]*)\]:([0-9]{1,5})$/.exec(rest)
     : /^([^:]*):([0-9]{1,5})$/.exec(rest);
