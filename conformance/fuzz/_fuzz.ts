@@ -33,6 +33,8 @@ export interface FuzzReport {
   /** How often each outcome class was reached. */
   readonly outcomes: Record<string, number>;
   readonly pool: number;
+  /** Findings that did not come back when their input ran again (time bounds under load). */
+  readonly unrepeatable: number;
 }
 
 /** Options of {@linkcode fuzz}. */
@@ -53,6 +55,8 @@ const POOL_MAX = 4096;
 // Inputs kept for mutation stay small, so that splices do not grow them without end: big bodies
 // come from the mutator's rare large inserts and from length edits, not from the pool.
 const POOL_INPUT_MAX = 8192;
+// Outcome classes counted; past this many, new ones are neither counted nor kept.
+const CLASSES_MAX = 10_000;
 
 /** Same finding or not: the message without its numbers and quoted parts. */
 function key(f: Finding): string {
@@ -111,6 +115,8 @@ export async function fuzz(target: Target, options: FuzzOptions): Promise<FuzzRe
   const rng = new Rng(options.seed ^ nameHash(target.name));
   const pool = [...target.seeds];
   const outcomes: Record<string, number> = {};
+  let classes = 0;
+  let unrepeatable = 0;
   const findings = new Map<string, FindingReport>();
   const start = Date.now();
   const deadline = options.ms === undefined ? Infinity : start + options.ms;
@@ -133,6 +139,12 @@ export async function fuzz(target: Target, options: FuzzOptions): Promise<FuzzRe
     const runSeed = (options.seed * 0x9e3779b1 + i) >>> 0;
     const r = await runOne(target, input, runSeed);
     if (r instanceof Finding) {
+      // a finding must come back when the input is run again: a time bound broken once by a
+      // collection pause or a busy machine is counted apart, not reported
+      if (!((await runOne(target, input, runSeed)) instanceof Finding)) {
+        unrepeatable++;
+        continue;
+      }
       const k = key(r);
       const known = findings.get(k);
       if (known !== undefined) known.count++;
@@ -152,7 +164,8 @@ export async function fuzz(target: Target, options: FuzzOptions): Promise<FuzzRe
       }
       continue;
     }
-    if (outcomes[r] === undefined) {
+    if (outcomes[r] === undefined && classes < CLASSES_MAX) {
+      classes++;
       outcomes[r] = 0;
       if (pool.length < POOL_MAX && input.length <= POOL_INPUT_MAX) pool.push(input);
     } else if (input.length <= POOL_INPUT_MAX && rng.chance(0.002)) {
@@ -160,7 +173,7 @@ export async function fuzz(target: Target, options: FuzzOptions): Promise<FuzzRe
       if (pool.length < POOL_MAX) pool.push(input);
       else pool[target.seeds.length + rng.int(POOL_MAX - target.seeds.length)] = input;
     }
-    outcomes[r]++;
+    if (outcomes[r] !== undefined) outcomes[r]++;
   }
   return {
     target: target.name,
@@ -169,6 +182,7 @@ export async function fuzz(target: Target, options: FuzzOptions): Promise<FuzzRe
     findings: [...findings.values()],
     outcomes,
     pool: pool.length,
+    unrepeatable,
   };
 }
 

@@ -98,7 +98,7 @@ async function main(): Promise<number> {
         `(${rate(report)}/s), ${
           Object.keys(report.outcomes).length
         } outcome classes, pool ${report.pool}, ` +
-        `${report.findings.length} findings`,
+        `${report.findings.length} findings (${report.unrepeatable} unrepeatable)`,
     );
     for (const f of report.findings) {
       console.log(

@@ -175,7 +175,7 @@ export async function checkHandshake(input: Uint8Array, rng: Rng): Promise<strin
   const kind = whole.slice(0, whole.indexOf(":"));
   return kind === "ready"
     ? `ready:${whole.includes("closed none") ? "clean" : "closed"}`
-    : `${kind}:${whole.split(" | ")[0]!.replace(/"[^"]*"|[0-9]+/g, "#").slice(0, 80)}`;
+    : `${kind}:${whole.split(" | ")[0]!.replace(/"[^"]*"|[0-9]+|uses [^,]*/g, "#").slice(0, 60)}`;
 }
 
 /** The target. */
