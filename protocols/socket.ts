@@ -202,13 +202,13 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   wakeSend(ctx?: PatternContext): void {
     if (ctx !== undefined) return this.#wakeSend(ctx as CoreContext<M>);
     this.#wakeSend(this.defaultContext);
-    if (this.#contexts.size > 0) for (const c of this.#contexts) this.#wakeSend(c);
+    if (this.#contexts.size > 0) { for (const c of this.#contexts) this.#wakeSend(c); }
   }
 
   wakeRecv(ctx?: PatternContext): void {
     if (ctx !== undefined) return this.#wakeRecv(ctx as CoreContext<M>);
     this.#wakeRecv(this.defaultContext);
-    if (this.#contexts.size > 0) for (const c of this.#contexts) this.#wakeRecv(c);
+    if (this.#contexts.size > 0) { for (const c of this.#contexts) this.#wakeRecv(c); }
   }
 
   failRecv(err: MqError, ctx: PatternContext = this.defaultContext): void {

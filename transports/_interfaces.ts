@@ -9,6 +9,9 @@
 import { MqError } from "../protocols/errors.ts";
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+// Named through a constant so that bundlers for browsers and workers (which have no node:os) leave
+// the import alone: it runs only when a dial names an interface, which they cannot do anyway.
+const NODE_OS = "node:os";
 
 /**
  * The address to connect from for `local` (an address, or an interface name), of the same family
@@ -22,7 +25,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  */
 export async function localAddressOf(local: string, host: string): Promise<string> {
   if (IPV4.test(local) || local.includes(":")) return local;
-  const { networkInterfaces } = await import("node:os");
+  const { networkInterfaces } = (await import(NODE_OS)) as typeof import("node:os");
   const all = networkInterfaces();
   const addresses = all[local];
   if (addresses === undefined || addresses.length === 0) {

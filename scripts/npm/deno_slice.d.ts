@@ -4,7 +4,8 @@
 // than ES2022 elsewhere). `deno check` still checks that file against Deno's
 // real types; this file is used only by scripts/build_npm.sh.
 // Shapes follow Deno's reference, https://docs.deno.com/api/deno/ (Deno.connect,
-// Deno.listen, Deno.Conn, Deno.Addr, Deno.remove, Deno.errors).
+// Deno.listen, Deno.Listener.accept, Deno.Conn, Deno.Addr, Deno.remove, Deno.errors,
+// Deno.permissions.querySync, Deno.env).
 
 declare namespace Deno {
   interface NetAddr {
@@ -28,6 +29,7 @@ declare namespace Deno {
   }
   interface Listener extends AsyncIterable<Conn> {
     readonly addr: Addr;
+    accept(): Promise<Conn>;
     close(): void;
   }
   function connect(
@@ -39,5 +41,10 @@ declare namespace Deno {
   function remove(path: string): Promise<void>;
   namespace errors {
     class NotFound extends Error {}
+    class BadResource extends Error {}
   }
+  const permissions: {
+    querySync?(d: { name: "env"; variable: string }): { state: string };
+  };
+  const env: { get(key: string): string | undefined };
 }
