@@ -40,7 +40,12 @@ export {
   type TransportOptions,
   type WireTraits,
 } from "./transports/registry.ts";
-export type { AcceptHandler, Connection, Listener } from "./transports/transport.ts";
+export type {
+  AcceptErrorHandler,
+  AcceptHandler,
+  Connection,
+  Listener,
+} from "./transports/transport.ts";
 export type { MessageStream } from "./protocols/pipe.ts";
 export type { RecvOptions, SendOptions, SocketEndpoint } from "./protocols/socket.ts";
 export * as zmq from "./protocols/zmtp/mod.ts";
