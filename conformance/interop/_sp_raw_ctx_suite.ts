@@ -118,7 +118,7 @@ async function rawRepFromPeerReq(d: PeerDialect, transport: Transport, side: Sid
     assert.ok(got.length >= 8, "a pipe id and a request id before the body");
     assert.ok(wordAt(got, 4) & 0x80000000, "the request id (last hop) has bit 31 set");
     assert.equal(text(got.subarray(8)), request);
-    await rep.send(join(got.subarray(0, 8), reply));
+    await within(DEADLINE, rep.send(join(got.subarray(0, 8), reply)), "send to the peer");
     await peer.waitForLines(1, DEADLINE, "the peer REQ printing our reply");
     assert.deepEqual(printedMessages(peer), [bytesOf(reply)]);
     assert.equal((await peer.waitForExit(DEADLINE)).code, 0, "the peer REQ accepted the reply");
@@ -193,7 +193,7 @@ async function rawPair1WithPeer(
     const got = await within(DEADLINE, pair.recv(), "the peer's message");
     const wire = f.pair1Hops === "on send" ? 1 : 0; // a cooked mangos PAIR1 sends 0
     assert.deepEqual(got, join(words(wire), theirs), `hop count ${wire}, then the body`);
-    await pair.send(join(words(0), ours));
+    await within(DEADLINE, pair.send(join(words(0), ours)), "send to the peer");
     await peer.waitForLines(1, DEADLINE, "the peer printing ours");
     assert.deepEqual(printedMessages(peer).slice(0, 1), [bytesOf(ours)]);
   });
@@ -217,7 +217,7 @@ async function rawBusWithPeer(d: PeerDialect, transport: Transport, side: Side):
     const got = await within(DEADLINE, bus.recv(), "the peer's bus message");
     assert.equal(text(got.subarray(4)), theirs, "a 4-byte pipe id, then the body");
     assert.notEqual(wordAt(got, 0), 0, "the pipe id names a pipe");
-    await bus.send(join(words(0), ours));
+    await within(DEADLINE, bus.send(join(words(0), ours)), "send to the peer");
     await peer.waitForLines(1, DEADLINE, "the peer printing ours");
     assert.deepEqual(printedMessages(peer).slice(0, 1), [bytesOf(ours)]);
   });
@@ -237,7 +237,7 @@ async function rawSurveyToPeer(d: PeerDialect, transport: Transport, side: Side)
     "--quoted",
   ], async (peer) => {
     await connected(surveyor);
-    await surveyor.send(join(words(id), survey));
+    await within(DEADLINE, surveyor.send(join(words(id), survey)), "send to the peer");
     const got = await within(DEADLINE, surveyor.recv(), "the peer's answer");
     assert.deepEqual(got, join(words(id), `me ${tag}`), "the survey id, then the answer");
     await peer.waitForLines(1, DEADLINE, "the peer printing our survey");
@@ -266,7 +266,7 @@ async function rawRespondToPeer(d: PeerDialect, transport: Transport, side: Side
       const got = await within(DEADLINE, respondent.recv(), "the peer's survey");
       assert.ok(wordAt(got, 4) & 0x80000000, "the survey id has bit 31 set");
       assert.equal(text(got.subarray(8)), survey);
-      await respondent.send(join(got.subarray(0, 8), answer));
+      await within(DEADLINE, respondent.send(join(got.subarray(0, 8), answer)), "send to the peer");
       await peer.waitFor((p) => p.lines.length > 0, 300, "an answer").catch(() => {});
     }
     assert.deepEqual(printedMessages(peer).slice(0, 1), [bytesOf(answer)]);
@@ -288,7 +288,7 @@ async function reqToPeerRawRep(d: PeerDialect, transport: Transport, side: Side)
     "--echo",
     "--echo-header",
   ], async (peer) => {
-    await req.send(request);
+    await within(DEADLINE, req.send(request), "send to the peer");
     assert.equal(text(await within(DEADLINE, req.recv(), "the reply")), `re:${request}`);
     await peer.waitForLines(1, DEADLINE, "the peer printing our request");
     const [got] = rawPrinted(peer);
@@ -315,7 +315,7 @@ async function peerRawReqToRep(d: PeerDialect, transport: Transport, side: Side)
     d.repeat, // a request sent before the connection is lost: the raw REQ does not resend
   ], async (peer) => {
     assert.equal(text(await within(DEADLINE, rep.recv(), "the raw request")), `ping ${tag}`);
-    await rep.send(reply);
+    await within(DEADLINE, rep.send(reply), "send to the peer");
     await peer.waitForLines(1, DEADLINE, "the peer printing our reply");
     assert.deepEqual(rawPrinted(peer)[0], { header: words(id), body: bytesOf(reply) });
   });
@@ -346,7 +346,7 @@ async function peerRawPair1(
     d.repeat,
   ], async (peer) => {
     assert.equal(text(await within(DEADLINE, pair.recv(), "the peer's message")), theirs);
-    await pair.send(ours);
+    await within(DEADLINE, pair.send(ours), "send to the peer");
     await peer.waitForLines(1, DEADLINE, "the peer printing ours");
     const shown = f.pair1Hops === "on send" ? 1 : 2;
     assert.deepEqual(rawPrinted(peer)[0], { header: words(shown), body: bytesOf(ours) });
@@ -371,7 +371,7 @@ async function peerRawBus(d: PeerDialect, transport: Transport, side: Side): Pro
     const end = Date.now() + DEADLINE;
     while (peer.lines.length === 0) {
       if (Date.now() > end) throw new Error(`ours never printed; ${peer.report()}`);
-      await bus.send(ours); // best effort: repeated until the peer has one
+      await within(DEADLINE, bus.send(ours), "send to the peer"); // best effort: repeated until the peer has one
       await peer.waitFor((p) => p.lines.length > 0, 100, "ours").catch(() => {});
     }
     const [got] = rawPrinted(peer);
@@ -397,7 +397,7 @@ async function peerRawSurvey(d: PeerDialect, transport: Transport, side: Side): 
     d.repeat,
   ], async (peer) => {
     assert.equal(text(await within(DEADLINE, respondent.recv(), "the survey")), `who ${tag}?`);
-    await respondent.send(answer);
+    await within(DEADLINE, respondent.send(answer), "send to the peer");
     await peer.waitForLines(1, DEADLINE, "the peer printing our answer");
     assert.deepEqual(rawPrinted(peer)[0], { header: words(id), body: bytesOf(answer) });
   });
@@ -421,7 +421,7 @@ async function surveyToPeerRawRespondent(
     "--echo-header",
   ], async (peer) => {
     await connected(surveyor);
-    await surveyor.send(survey);
+    await within(DEADLINE, surveyor.send(survey), "send to the peer");
     assert.equal(text(await within(DEADLINE, surveyor.recv(), "the answer")), `me:${survey}`);
     await peer.waitForLines(1, DEADLINE, "the peer printing our survey");
     const [got] = rawPrinted(peer);
@@ -650,7 +650,7 @@ async function throughPeerDevice(d: PeerDialect, transport: Transport, side: Sid
     }
     const asks = asking.map((_, i) => `ask\t"${tag}" ${i}`);
     const replies = Promise.all(asking.map(async (c, i) => {
-      await c.send(asks[i]!);
+      await within(DEADLINE, c.send(asks[i]!), "send to the peer");
       return text(await c.recv());
     }));
     const requests = await within(
