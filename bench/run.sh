@@ -3,8 +3,8 @@
 # ZMTP sockets via bench/zmq_perf.ts) beside libzmq (C), NNG (C) and
 # zeromq.js (Node), all measured in this one invocation.
 #
-# It reproduces the method of ../shared/peers/run-anchors.sh (whose peer list
-# cannot take another peer without editing it) and runs every peer, ours
+# The peers' programs are in bench/peers/ (libzmq and NNG in C, zeromq.js on
+# Node, each printing one THR/LAT line per run). It runs every peer, ours
 # included, from one driver, so that all cells share the rounds and the
 # machine state:
 #   thr  PUSH -> PULL, N messages of S bytes; the receiver listens, the sender
@@ -33,7 +33,8 @@
 #   from halting; see the floor lines)  SANITY=1 (cross-wire checks at the end:
 #   NNG C <-> edgemq SP and libzmq C <-> edgemq ZMTP, both directions, PUSH/PULL
 #   and REQ/REP; each prints "pass <THR|LAT line>" or "FAIL <why>")
-#   PEERS_DIR=/work/shared/peers  NODE=node  DENO=... BUN=...  OUTDIR=bench/results
+#   PEERS_DIR=bench/peers (the peers' programs: c/ and node/)  NODE=node  DENO=... BUN=...
+#   OUTDIR=bench/results
 #   EDGEMQ_DIR=<dir>  the edgemq tree to measure (default: the one holding this
 #         script), e.g. a clean `git archive` snapshot of a commit while the
 #         working tree is being edited; it needs bench/{perf,zmq_perf,_perf_common}.ts
@@ -60,7 +61,7 @@ TRANSPORTS=${TRANSPORTS:-"tcp ipc inproc"}
 TIMEOUT=${TIMEOUT:-20}
 SPIN=${SPIN:-1}
 SANITY=${SANITY:-1}
-PEERS_DIR=${PEERS_DIR:-$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd || echo /work/shared/peers)}
+PEERS_DIR=${PEERS_DIR:-$HERE/peers}
 NODE=${NODE:-node}
 DENO=${DENO:-$ROOT/node_modules/.bin/deno}
 BUN=${BUN:-$ROOT/node_modules/.bin/bun}

@@ -44,7 +44,7 @@ function commandData(body: Uint8Array, name: string): Uint8Array {
 }
 
 test("encodeReady matches the READY libzmq's DEALER sends [ZMTP-META-1]", () => {
-  // research zmtp.md §2.3: 04 2c 05 READY 0b Socket-Type 00000006 DEALER 08 Identity 00000003 abc
+  // RFC 23/37 §READY; libzmq `src/mechanism.cpp`: 04 2c 05 READY 0b Socket-Type 00000006 DEALER 08 Identity 00000003 abc
   const capture = hex(
     `04 2c 05 ${ascii("READY")} 0b ${ascii("Socket-Type")} 00 00 00 06 ${ascii("DEALER")} ` +
       `08 ${ascii("Identity")} 00 00 00 03 ${ascii("abc")}`,

@@ -422,7 +422,7 @@ test("FrameDecoder in ZMTP 2.0 mode refuses the command bit [ZMTP-FRAME-11]", ()
 });
 
 test("FrameDecoder reads the frames of the JeroMQ 0.3.6 ZMTP 2.0 trace [ZMTP-FRAME-11]", () => {
-  // After the 12-byte greeting: identity "jid", then ["a", "hello"] (research zmtp.md §1.4).
+  // After the 12-byte greeting: identity "jid", then ["a", "hello"] (RFC 15; JeroMQ 0.3.6 (captures in `conformance/vectors/`)).
   const fromJeromq = hex("00 03 6a 69 64 01 01 61 00 05 68 65 6c 6c 6f");
   assertEvents(decodeAll(cut(fromJeromq, [4, 7]), { v2: true }), [
     { kind: "message", frames: [text("jid")] },

@@ -1,7 +1,8 @@
 /**
  * The ZMTP greeting: building our own 64-byte ZMTP 3.x greeting, and reading the peer's greeting
  * incrementally so that the engine can send its own greeting in the stages libzmq expects (RFC 23
- * and RFC 37 §Version Negotiation, §Backwards Interoperability; research zmtp.md §1.2–§1.4):
+ * and RFC 37 §Version Negotiation, §Backwards Interoperability; RFC 15; libzmq
+ * `src/zmtp_engine.cpp`; captures of libzmq and JeroMQ 0.3.6 in `conformance/vectors/`):
  *
  * 1. send our first {@linkcode SIGNATURE_SIZE} bytes at once;
  * 2. when {@linkcode GreetingReader.signatureValid} turns true, send our major byte;

@@ -36,7 +36,7 @@ function read(chunks: Uint8Array[]): { result: GreetingResult | undefined; used:
   return { result: reader.result, used };
 }
 
-// libzmq 4.3.4 DEALER with routing id "abc" (research zmtp.md §1.2): padding = 3 + 1.
+// libzmq 4.3.4 DEALER with routing id "abc" (libzmq `src/zmtp_engine.cpp` (captures in `conformance/vectors/`)): padding = 3 + 1.
 const LIBZMQ_GREETING = hex(
   `ff 00 00 00 00 00 00 00 04 7f 03 01 4e 55 4c 4c ${zeros(16)} 00 ${zeros(31)}`,
 );
@@ -65,7 +65,7 @@ test("encodeGreeting refuses a mechanism name the RFC grammar does not allow [ZM
 });
 
 test("encodeGreetingV2 gives the 12 bytes libzmq answers a ZMTP 2.0 peer with [ZMTP-GREET-5]", () => {
-  // libzmq ROUTER to JeroMQ 0.3.6 (research zmtp.md §1.4): signature, major 3, ROUTER.
+  // libzmq ROUTER to JeroMQ 0.3.6 (RFC 15; JeroMQ 0.3.6 (captures in `conformance/vectors/`)): signature, major 3, ROUTER.
   assert.deepEqual(encodeGreetingV2(SocketType.ROUTER), hex("ff 00 00 00 00 00 00 00 01 7f 03 06"));
   assert.equal(encodeGreetingV2(SocketType.DEALER, 1).length, V2_GREETING_SIZE);
 });
