@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { MqError } from "../errors.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
 
 /** Bit 31: marks the request id, the last word of a backtrace. */
@@ -54,4 +55,31 @@ export function backtraceLength(msg: SpMessage, maxHops: number): number {
     if (msg[at]! & 0x80) return at + 4;
   }
   return -1;
+}
+
+/**
+ * A raw socket's view of a received message: the 4-byte id of the pipe it came from, then the
+ * message (whole, or its head and body), in one copy.
+ */
+export function withPipeId(pipeId: number, msg: SpMessage): Uint8Array {
+  const parts = msg instanceof Uint8Array ? [msg] : [msg.head, msg.body];
+  const out = new Uint8Array(4 + parts.reduce((n, p) => n + p.length, 0));
+  out.set(u32Bytes(pipeId));
+  let at = 4;
+  for (const part of parts) (out.set(part, at), at += part.length);
+  return out;
+}
+
+/**
+ * Admits a message that must start with a 32-bit id (a reply, a survey answer); one too short
+ * closes its pipe, as NNG does with a peer that sends garbage. `what` names the id for the reason.
+ */
+export function admitWithId(
+  pipe: { close(reason: MqError): void },
+  msg: SpMessage,
+  what: string,
+): boolean {
+  if (headerBytes(msg).length >= 4) return true;
+  pipe.close(new MqError("EPROTO", what));
+  return false;
 }

@@ -18,7 +18,7 @@ import { FairQueue } from "../_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternContext, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import { readU32, u32Bytes } from "./_backtrace.ts";
+import { readU32, withPipeId } from "./_backtrace.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
@@ -80,12 +80,7 @@ class BusPattern implements Pattern<SpMessage, SpPeer> {
     if (msg === undefined) return undefined;
     this.#host.stats.rxMsgs++;
     if (!this.#raw) return joinParts(msg);
-    // one copy: the id of the pipe it came from, then the body
-    const body = joinParts(msg);
-    const out = new Uint8Array(4 + body.length);
-    out.set(u32Bytes(this.#fq.lastPipe.id));
-    out.set(body, 4);
-    return out;
+    return withPipeId(this.#fq.lastPipe.id, msg);
   }
 }
 

@@ -16,7 +16,7 @@ import { MqError } from "../errors.ts";
 import type { Pattern, PatternContext, PatternHost } from "../pattern.ts";
 import type { Context } from "../context.ts";
 import type { Pipe } from "../pipe.ts";
-import { backtraceLength, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
+import { backtraceLength, readU32, splitHeader, withPipeId } from "./_backtrace.ts";
 import type { SpMessage } from "./wire.ts";
 import { REP, REQ } from "./req.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
@@ -91,13 +91,7 @@ export class RawRepPattern implements Pattern<SpMessage, SpPeer> {
     const msg = this.fq.recv();
     if (msg === undefined) return undefined;
     this.host.stats.rxMsgs++;
-    // one copy: the pipe id, then the message (whole, or as its two parts)
-    const parts = msg instanceof Uint8Array ? [msg] : [msg.head, msg.body];
-    const out = new Uint8Array(4 + parts.reduce((n, p) => n + p.length, 0));
-    out.set(u32Bytes(this.fq.lastPipe.id));
-    let at = 4;
-    for (const part of parts) (out.set(part, at), at += part.length);
-    return out;
+    return withPipeId(this.fq.lastPipe.id, msg);
   }
 
   trySend(msg: Uint8Array, _ctx: PatternContext): boolean {

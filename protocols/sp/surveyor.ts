@@ -30,7 +30,14 @@ import { MqError } from "../errors.ts";
 import type { Pattern, PatternContext, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import type { Context } from "../context.ts";
-import { headerBytes, LAST_HOP, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
+import {
+  admitWithId,
+  headerBytes,
+  LAST_HOP,
+  readU32,
+  splitHeader,
+  u32Bytes,
+} from "./_backtrace.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
 import { RESPONDENT, SURVEYOR } from "./respondent.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
@@ -74,9 +81,7 @@ export class RawSurveyorPattern implements Pattern<SpMessage, SpPeer> {
   }
 
   admit(pipe: SpPipe, msg: SpMessage): boolean {
-    if (headerBytes(msg).length >= 4) return true;
-    pipe.close(new MqError("EPROTO", "response without a survey id"));
-    return false;
+    return admitWithId(pipe, msg, "response without a survey id");
   }
 
   readable(pipe: SpPipe): void {
