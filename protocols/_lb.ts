@@ -34,7 +34,9 @@ export class LoadBalancer<M> {
 
   /** Sends to the next ready pipe; returns it, or undefined if none is ready. */
   send(msg: M): Pipe<M> | undefined {
-    for (const level of this.#pipes.levels) {
+    const levels = this.#pipes.levels;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i]!;
       const pipes = level.members;
       while (pipes.activeCount > 0) {
         if (level.current >= pipes.activeCount) level.current = 0;

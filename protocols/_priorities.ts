@@ -52,7 +52,8 @@ export class PriorityLevels<T> {
 
   /** True if some level has an active member. */
   get anyActive(): boolean {
-    for (const level of this.levels) if (level.members.activeCount > 0) return true;
+    const levels = this.levels;
+    for (let i = 0; i < levels.length; i++) if (levels[i]!.members.activeCount > 0) return true;
     return false;
   }
 }
