@@ -29,6 +29,22 @@ export interface SocketOptions {
    */
   readonly recvHwm?: number;
   /**
+   * Bytes a pipe may hold on its way out before it counts as full, beside `sendHwm`: whichever
+   * is reached first stops the pipe taking more until its connection has taken what was written.
+   * A message larger than the limit still goes, alone. 0 means no limit (HWMs count messages
+   * only, as in libzmq and NNG); set it when message sizes vary and memory must stay bounded.
+   * @default {0}
+   */
+  readonly sendHwmBytes?: number;
+  /**
+   * Bytes a pipe may hold on its way in before reading from the peer stops, beside `recvHwm`:
+   * reading pauses at whichever is reached first and resumes when the inbox is half drained.
+   * With it, what one peer can make the socket hold is bounded by bytes, not just by a count of
+   * messages of any size. 0 means no limit.
+   * @default {0}
+   */
+  readonly recvHwmBytes?: number;
+  /**
    * How long `close()` waits for queued outgoing messages to leave; 0 drops them at once.
    * @default {1000}
    */
@@ -171,6 +187,8 @@ const DEFAULTS: ResolvedSocketOptions = {
   recvTimeout: -1,
   sendHwm: 1000,
   recvHwm: 1000,
+  sendHwmBytes: 0,
+  recvHwmBytes: 0,
   linger: 1000,
   reconnectIvl: 100,
   reconnectIvlMax: 0,
@@ -185,6 +203,8 @@ const RANGES: { readonly [K in keyof SocketOptions]-?: readonly [number, number]
   recvTimeout: [-1, 2 ** 31 - 1],
   sendHwm: [1, 2 ** 31 - 1],
   recvHwm: [1, 2 ** 31 - 1],
+  sendHwmBytes: [0, Number.MAX_SAFE_INTEGER],
+  recvHwmBytes: [0, Number.MAX_SAFE_INTEGER],
   linger: [0, 2 ** 31 - 1],
   reconnectIvl: [1, 2 ** 31 - 1],
   reconnectIvlMax: [0, 2 ** 31 - 1],

@@ -61,6 +61,10 @@ export interface PipeLimits {
   readonly sendHwm: number;
   /** Messages in the inbox at which reading from the stream pauses. */
   readonly recvHwm: number;
+  /** Bytes written and not yet taken by the stream before the pipe counts as full; 0: no limit. */
+  readonly sendHwmBytes?: number;
+  /** Bytes in the inbox at which reading from the stream pauses; 0: no limit. */
+  readonly recvHwmBytes?: number;
   /** 1 (highest) to 16; default 8. */
   readonly sendPriority?: number;
   /** 1 (highest) to 16; default 8. */
@@ -100,7 +104,11 @@ export class Pipe<M, P = unknown> {
   #inbox = new Deque<M>();
   #recvHwm: number;
   #sendHwm: number;
+  #sendHwmBytes: number; // Infinity when unlimited, so the checks need no branch
+  #recvHwmBytes: number;
   #unconfirmed = 0; // messages written since the stream last drained
+  #unconfirmedBytes = 0; // their bytes
+  #inboxBytes = 0; // counted only when recvHwmBytes is set
   #txMsgs = 0;
   #rxMsgs = 0;
   #txBytes = 0;
@@ -122,6 +130,8 @@ export class Pipe<M, P = unknown> {
     this.url = url;
     this.#sendHwm = limits.sendHwm;
     this.#recvHwm = limits.recvHwm;
+    this.#sendHwmBytes = limits.sendHwmBytes || Infinity;
+    this.#recvHwmBytes = limits.recvHwmBytes || Infinity;
     this.#events = events;
     this.#size = events.size;
     stream.onMessage = (msg) => this.#received(msg);
@@ -141,7 +151,8 @@ export class Pipe<M, P = unknown> {
 
   /** True while the pipe takes messages without exceeding its high-water mark. */
   get writable(): boolean {
-    return !this.#closed && this.#unconfirmed < this.#sendHwm;
+    return !this.#closed && this.#unconfirmed < this.#sendHwm &&
+      this.#unconfirmedBytes < this.#sendHwmBytes;
   }
 
   /** Number of messages waiting in the inbox. */
@@ -179,14 +190,20 @@ export class Pipe<M, P = unknown> {
     if (this.#closed) return;
     this.#unconfirmed++;
     this.#txMsgs++;
-    this.#txBytes += this.#size(msg);
+    const size = this.#size(msg);
+    this.#txBytes += size;
+    this.#unconfirmedBytes += size;
     this.#stream.write(msg);
   }
 
   /** Takes the next message from the inbox. */
   recv(): M | undefined {
     const msg = this.#inbox.shift();
-    if (this.#paused && this.#inbox.length <= this.#recvHwm >> 1) {
+    if (this.#recvHwmBytes !== Infinity && msg !== undefined) this.#inboxBytes -= this.#size(msg);
+    if (
+      this.#paused && this.#inbox.length <= this.#recvHwm >> 1 &&
+      this.#inboxBytes <= this.#recvHwmBytes / 2
+    ) {
       this.#paused = false;
       this.#stream.resume();
     }
@@ -200,11 +217,16 @@ export class Pipe<M, P = unknown> {
 
   #received(msg: M): void {
     if (this.#closed) return;
-    this.#rxBytes += this.#size(msg);
+    const size = this.#size(msg);
+    this.#rxBytes += size;
     if (!this.#events.admit(this, msg)) return;
     this.#rxMsgs++;
     this.#inbox.push(msg);
-    if (this.#inbox.length >= this.#recvHwm && !this.#paused) {
+    if (this.#recvHwmBytes !== Infinity) this.#inboxBytes += size;
+    if (
+      (this.#inbox.length >= this.#recvHwm || this.#inboxBytes >= this.#recvHwmBytes) &&
+      !this.#paused
+    ) {
       this.#paused = true;
       this.#stream.pause();
     }
@@ -212,8 +234,10 @@ export class Pipe<M, P = unknown> {
   }
 
   #drained(): void {
-    const wasFull = this.#unconfirmed >= this.#sendHwm;
+    const wasFull = this.#unconfirmed >= this.#sendHwm ||
+      this.#unconfirmedBytes >= this.#sendHwmBytes;
     this.#unconfirmed = 0;
+    this.#unconfirmedBytes = 0;
     if (wasFull && !this.#closed) this.#events.writable(this);
   }
 

@@ -304,8 +304,8 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   }
 
   #limits({ sendPriority, recvPriority }: Priorities): PipeLimits {
-    const { sendHwm, recvHwm } = this.options;
-    return { sendHwm, recvHwm, sendPriority, recvPriority };
+    const { sendHwm, recvHwm, sendHwmBytes, recvHwmBytes } = this.options;
+    return { sendHwm, recvHwm, sendHwmBytes, recvHwmBytes, sendPriority, recvPriority };
   }
 
   #pipeClosed(pipe: Pipe<M, P>, reason?: MqError): void {
