@@ -18,7 +18,7 @@ import type { CatIO } from "./_run.ts";
  * ```
  */
 export function programArgs(): string[] {
-  const deno = (globalThis as { Deno?: { args: readonly string[] } }).Deno;
+  const deno = (globalThis as unknown as { Deno?: { args: readonly string[] } }).Deno;
   return deno !== undefined ? [...deno.args] : process.argv.slice(2);
 }
 

@@ -23,15 +23,25 @@
  */
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { realpathSync } from "node:fs";
 import { exitAfterFlush, processIO, programArgs } from "./_io.ts";
 import { run } from "./_run.ts";
 
 export { type CatIO, run } from "./_run.ts";
 
 // Deno and Bun say whether this module is the program; Node 20 does not (import.meta.main came in
-// Node 24), so there the script's own path is compared with the one Node was given.
-const isMain = import.meta.main ??
-  (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]);
+// Node 24), so there the script's own path is compared with the one Node was given, through
+// symbolic links (npm's `node_modules/.bin/edgecat` is one).
+const isMain = (import.meta as { main?: boolean }).main ?? isScript(process.argv[1]);
+
+function isScript(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  try {
+    return realpathSync(path) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
 
 if (isMain) {
   await exitAfterFlush(await run(programArgs(), processIO));

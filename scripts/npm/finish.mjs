@@ -11,8 +11,10 @@
 //    but leaves ".ts" in declaration files; older TypeScript consumers cannot
 //    resolve those, so they are rewritten to ".js" here too.
 // 3. package.json for publishing, from the root one; LICENSE and README.md.
+// 4. the edgecat command (`npx edgecat`, `bunx edgecat`): its Deno shebang becomes Node's (bunx
+//    runs a Node shebang with Bun when given --bun, and with Node otherwise).
 // Every rewrite must match what it expects, or the build fails.
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const out = process.argv[2];
@@ -75,8 +77,17 @@ const manifest = {
       default: "./esm/transports/runtime/node.js",
     },
   },
+  bin: { edgecat: "./esm/cli/edgecat.js" },
   files: ["esm/", "LICENSE", "README.md"],
   keywords: ["zeromq", "zmq", "zmtp", "nanomsg", "nng", "sp", "messaging", "deno", "bun"],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 for (const file of ["LICENSE", "README.md"]) copyFileSync(join(root, file), join(out, file));
+
+// 4. the edgecat command
+const cat = join(esm, "cli", "edgecat.js");
+const catSource = readFileSync(cat, "utf8");
+const denoShebang = "#!/usr/bin/env -S deno run -A\n";
+if (!catSource.startsWith(denoShebang)) throw new Error(`${cat}: expected the Deno shebang first`);
+writeFileSync(cat, "#!/usr/bin/env node\n" + catSource.slice(denoShebang.length));
+chmodSync(cat, 0o755);

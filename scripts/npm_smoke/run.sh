@@ -4,6 +4,7 @@
 #  - smoke.mjs on Node and on Bun: REQ/REP both ways with pyzmq over tcp, SP over inproc
 #    (and on Deno, through its npm support);
 #  - tsc type-checks consumer.ts against the installed .d.ts files;
+#  - the edgecat command runs with npx (Node) and bunx (Bun), REQ against REP;
 #  - esbuild bundles browser.mjs for the browser and for workerd, the bundles must not
 #    mention node:net, and Node runs them.
 # Needs python3 with pyzmq (Debian's python3-zmq). Fails loudly at the first problem.
@@ -66,6 +67,19 @@ echo "== deno $("$BIN/deno" --version | head -1 | cut -d' ' -f2)"
 echo "== tsc: consumer.ts against the installed .d.ts"
 "$BIN/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 \
   --types node --typeRoots "$REPO/node_modules/@types" consumer.ts || fail "types"
+
+echo "== edgecat from the package: npx (Node) serves, bunx (Bun) asks"
+PORT=$((20000 + RANDOM % 20000))
+npx --no-install edgecat --rep0 --listen "tcp://127.0.0.1:$PORT" --data world --count 1 \
+  --recv-timeout 20 &
+REP_PID=$!
+reply=$("$BIN/bunx" --bun edgecat --req0 --dial "tcp://127.0.0.1:$PORT" --data hello --quoted \
+  --recv-timeout 10) || fail "bunx edgecat --req0"
+wait "$REP_PID" || fail "npx edgecat --rep0"
+[ "$reply" = '"world"' ] || fail "edgecat REQ got '$reply', want '\"world\"'"
+echo "edgecat: bunx REQ got $reply from npx REP"
+(mkdir -p "$WORK/empty" && cd "$WORK/empty" &&
+  npx --yes --package "$TARBALL" edgecat --version) || fail "npx --package <tarball> edgecat"
 
 for target in browser workerd; do
   echo "== esbuild bundle for $target"
