@@ -297,13 +297,13 @@ function collect(argv: readonly string[]): State {
     version: false,
   };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, attached] = split(argv[i]);
+    const [flag, attached] = split(argv[i]!);
     const option = VALUED.get(flag);
     if (option !== undefined) {
       let value = attached;
       if (value === undefined) {
         if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
-        value = argv[++i];
+        value = argv[++i]!;
       }
       applyValue(state, option, flag, value);
       continue;
@@ -334,7 +334,7 @@ function resolveType(state: State): SocketType {
   );
   if (names.size === 0) throw new UsageError("no socket type given (e.g. --req0 or --zmq-req)");
   if (names.size > 1) throw new UsageError(`one socket type only, got --${[...names].join(" --")}`);
-  return SOCKET_TYPES.get([...names][0])!;
+  return SOCKET_TYPES.get([...names][0]!)!;
 }
 
 function check(state: State, type: SocketType): void {

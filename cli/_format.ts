@@ -176,7 +176,7 @@ export function formatMessage(format: Format, frames: readonly Uint8Array[]): Ui
     case "no":
       return new Uint8Array(0);
     case "raw":
-      return frames.length === 1 ? frames[0] : concat(frames);
+      return frames.length === 1 ? frames[0]! : concat(frames);
     case "ascii":
       return encoder.encode(frames.map(asciiFrame).join("\t") + "\n");
     case "quoted":

@@ -38,7 +38,11 @@ function readMsgpack(buf: Uint8Array): Uint8Array[][] {
   let at = 0;
   const uint = (size: number): number => {
     let n = 0;
-    for (let i = 0; i < size; i++) n = n * 256 + buf[at++];
+    for (let i = 0; i < size; i++) {
+      const byte = buf[at++];
+      if (byte === undefined) throw new Error("truncated length");
+      n = n * 256 + byte;
+    }
     return n;
   };
   const bin = (): Uint8Array => {
@@ -52,7 +56,7 @@ function readMsgpack(buf: Uint8Array): Uint8Array[][] {
     return out;
   };
   while (at < buf.length) {
-    const tag = buf[at];
+    const tag = buf[at]!;
     if ((tag & 0xf0) === 0x90 || tag === 0xdc || tag === 0xdd) {
       at++;
       const count = (tag & 0xf0) === 0x90 ? tag & 0x0f : uint(tag === 0xdc ? 2 : 4);
@@ -140,9 +144,9 @@ test("ascii keeps every frame's length and its printable bytes, one tab between 
     const parts = text("ascii", msg).slice(0, -1).split("\t");
     assert.equal(parts.length, msg.length);
     for (const [i, f] of msg.entries()) {
-      assert.equal(parts[i].length, f.length);
+      assert.equal(parts[i]!.length, f.length);
       for (const [j, b] of f.entries()) {
-        assert.equal(parts[i].charCodeAt(j), b >= 0x20 && b <= 0x7e ? b : 0x2e);
+        assert.equal(parts[i]!.charCodeAt(j), b >= 0x20 && b <= 0x7e ? b : 0x2e);
       }
     }
   }));

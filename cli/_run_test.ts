@@ -131,7 +131,7 @@ test("an address in use fails with 1 and the reason", async () => {
     const io = new MemoryIO();
     assert.equal(await run(["--rep0", "--listen", url], io), 1);
     assert.equal(io.err.length, 1);
-    assert.match(io.err[0], /^edgecat: listen tcp:.* \(EADDRINUSE\)$/);
+    assert.match(io.err[0]!, /^edgecat: listen tcp:.* \(EADDRINUSE\)$/);
   } finally {
     await rep.close({ linger: 0 });
   }

@@ -97,6 +97,13 @@ function common<M>(s: AnySocket<M>): Pick<CatSocket, "monitor" | "close"> {
   };
 }
 
+/** The body of an SP message, which has one part (parseArgs refuses none or more for SP types). */
+function onlyPart(frames: readonly Uint8Array[]): Uint8Array {
+  const [body] = frames;
+  if (body === undefined) throw new Error("an SP message needs a body");
+  return body;
+}
+
 function noSubscribe(): Promise<void> {
   return Promise.reject(new Error("this socket type has no subscriptions"));
 }
@@ -109,7 +116,7 @@ function spSocket(
     ...common(s),
     listen: async (url) => (await s.listen(url)).url,
     dial: async (url) => void await s.dial(url),
-    send: (frames, signal) => s.send(frames[0], signal === undefined ? {} : { signal }),
+    send: (frames, signal) => s.send(onlyPart(frames), signal === undefined ? {} : { signal }),
     recv: async (signal) => [await s.recv(signal === undefined ? {} : { signal })],
     subscribe,
   };

@@ -372,7 +372,7 @@ test(
         assert.ok(m !== null, `a news message: ${JSON.stringify(line)}`);
         return Number(m[1]);
       });
-      assert.deepEqual(numbers, [numbers[0], numbers[0] + 1, numbers[0] + 2]);
+      assert.deepEqual(numbers, [numbers[0], numbers[0]! + 1, numbers[0]! + 2]);
       pub.closeStdin();
     });
   },

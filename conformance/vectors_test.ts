@@ -151,7 +151,7 @@ function decodeDowngraded(chunks: Uint8Array[], sender: string): Decoded {
   assert.equal(head[0], 0xff, "signature start");
   assert.equal(head[9], 0x7f, "signature end");
   assert.ok(decoder.idle, "the stream ends on a frame boundary");
-  const greeting: PeerGreeting = { version: 2, major: head[10], socketType: head[11] };
+  const greeting: PeerGreeting = { version: 2, major: head[10]!, socketType: head[11]! };
   return sort(greeting, frames, [], sender);
 }
 
@@ -168,7 +168,7 @@ function sort(
     const first = frames.shift();
     if (first !== undefined) {
       assert.equal(first.length, 1, "the ZMTP 2.0 identity is one frame");
-      out.v2Identity = toHex(first[0]);
+      out.v2Identity = toHex(first[0]!);
     }
   }
   for (const body of commands) {
@@ -183,7 +183,7 @@ function sort(
   }
   for (const m of frames) {
     if (sender === "SUB" && m.length === 1) {
-      const s = parseSubscriptionMessage(m[0]);
+      const s = parseSubscriptionMessage(m[0]!);
       if (s.ok) {
         if (s.subscribe) out.subscriptions.push(toHex(s.topic));
         continue;
@@ -265,7 +265,7 @@ async function replay(sock: ZmqSocket, bytes: Uint8Array): Promise<void> {
   conn.onData = (c) => (got += c.length);
   conn.onClose = () => {};
   try {
-    const v2 = bytes[10] < 3;
+    const v2 = bytes[10]! < 3;
     const greetingEnd = v2 ? 12 : 64;
     conn.write(bytes.slice(0, 10));
     await until(() => got >= 10, 2000, "edgemq's signature");
@@ -380,7 +380,7 @@ async function serveReply(req: Req, bytes: Uint8Array): Promise<string[]> {
     await req.connect(listener.url);
     await until(() => conn !== undefined, 2000, "edgemq connecting");
     const c = conn!;
-    const readyEnd = 64 + 2 + bytes[65]; // READY is a short command frame in every capture
+    const readyEnd = 64 + 2 + bytes[65]!; // READY is a short command frame in every capture
     assert.equal(bytes[64], 0x04, "READY follows the greeting");
     c.write(bytes.slice(0, 10));
     await until(() => seen.bytes >= 10, 2000, "edgemq's signature");

@@ -97,7 +97,7 @@ export class PrefixTrie {
       i += k;
       n = c;
     }
-    if (this.#rows[n * ROW + REFS]++ === 0) this.#size++;
+    if (this.#rows[n * ROW + REFS]!++ === 0) this.#size++;
     return this.#rows[n * ROW + REFS]!;
   }
 

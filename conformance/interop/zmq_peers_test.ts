@@ -121,7 +121,7 @@ function assertPublished(got: string[][], topic: string): void {
   for (const [i, frames] of got.entries()) {
     assert.equal(frames.length, 2, `message ${i}: ${JSON.stringify(frames)}`);
     assert.equal(frames[0], topic, `message ${i} has a topic that was not subscribed`);
-    if (i > 0) assert.ok(Number(frames[1]) > Number(got[i - 1][1]), JSON.stringify(got));
+    if (i > 0) assert.ok(Number(frames[1]) > Number(got[i - 1]![1]), JSON.stringify(got));
   }
 }
 
@@ -254,7 +254,7 @@ for (const kind of KINDS) {
                 const [id, ...rest] = await router.recv();
                 assert.equal(dec.decode(id), kind.routingId);
                 assert.deepEqual(text(rest), ["msg", String(i)]);
-                await router.send([id, "ack", String(i)]);
+                await router.send([id!, "ack", String(i)]);
               }
             },
           );

@@ -130,7 +130,7 @@ export function parseCommand(
   body: Uint8Array,
 ): { readonly ok: true; readonly name: string; readonly data: Uint8Array } | CommandError {
   if (body.length === 0) return fail("empty-command");
-  const size = body[0];
+  const size = body[0]!;
   if (size === 0) return fail("bad-command-name");
   if (1 + size > body.length) return fail("truncated-command-name");
   return { ok: true, name: latin1(body, 1, 1 + size), data: body.subarray(1 + size) };
@@ -202,10 +202,10 @@ export function parseMetadata(
   const metadata = new Map<string, Uint8Array>();
   let pos = 0;
   while (pos < data.length) {
-    const nameEnd = pos + 1 + data[pos];
+    const nameEnd = pos + 1 + data[pos]!;
     if (nameEnd + 4 > data.length) return fail("truncated-property");
-    const size = (data[nameEnd] << 24 | data[nameEnd + 1] << 16 | data[nameEnd + 2] << 8 |
-      data[nameEnd + 3]) >>> 0;
+    const size = (data[nameEnd]! << 24 | data[nameEnd + 1]! << 16 | data[nameEnd + 2]! << 8 |
+      data[nameEnd + 3]!) >>> 0;
     const valueEnd = nameEnd + 4 + size;
     if (valueEnd > data.length) return fail("truncated-property");
     const name = latin1(data, pos + 1, nameEnd);
@@ -293,8 +293,8 @@ export function encodeError(message: string): Uint8Array {
 export function parseError(
   data: Uint8Array,
 ): { readonly ok: true; readonly message: string } | CommandError {
-  if (data.length === 0 || 1 + data[0] > data.length) return fail("truncated-error");
-  return { ok: true, message: utf8Decoder.decode(data.subarray(1, 1 + data[0])) };
+  if (data.length === 0 || 1 + data[0]! > data.length) return fail("truncated-error");
+  return { ok: true, message: utf8Decoder.decode(data.subarray(1, 1 + data[0]!)) };
 }
 
 /**
@@ -381,7 +381,7 @@ export function parsePing(
 ): { readonly ok: true; readonly ttl: number; readonly context: Uint8Array } | CommandError {
   if (data.length < 2) return fail("truncated-ping");
   const context = data.subarray(2, Math.min(data.length, 2 + MAX_PING_CONTEXT));
-  return { ok: true, ttl: data[0] << 8 | data[1], context };
+  return { ok: true, ttl: data[0]! << 8 | data[1]!, context };
 }
 
 /**
@@ -452,7 +452,7 @@ export function parseSubscriptionMessage(
   | { readonly ok: true; readonly subscribe: boolean; readonly topic: Uint8Array }
   | { readonly ok: false; readonly reason: "empty-message" | "not-a-subscription" } {
   if (frame.length === 0) return { ok: false, reason: "empty-message" };
-  if (frame[0] > 1) return { ok: false, reason: "not-a-subscription" };
+  if (frame[0]! > 1) return { ok: false, reason: "not-a-subscription" };
   return { ok: true, subscribe: frame[0] === 1, topic: frame.subarray(1) };
 }
 
@@ -467,7 +467,7 @@ function bytesOf(value: Uint8Array | string): Uint8Array {
 // Names are ASCII; reading them byte for byte keeps the comparison exact, as libzmq's memcmp.
 function latin1(bytes: Uint8Array, start: number, end: number): string {
   let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
   return s;
 }
 

@@ -58,7 +58,7 @@ const LONG_HEADER = new Uint8Array(9);
  * ```
  */
 export function dataFrameHeader(size: number, more: boolean): Uint8Array {
-  if (size <= SHORT_MAX) return SHORT_HEADERS[more ? SHORT_MAX + 1 + size : size];
+  if (size <= SHORT_MAX) return SHORT_HEADERS[more ? SHORT_MAX + 1 + size : size]!;
   writeLongHeader(LONG_HEADER, (more ? FLAG_MORE : 0) | FLAG_LONG, size);
   return LONG_HEADER;
 }
@@ -420,11 +420,11 @@ export class FrameDecoder {
         return;
       }
       if (this.#state === READ_FLAGS) {
-        const flags = chunk[pos];
+        const flags = chunk[pos]!;
         if (!this.#checkFlags(flags)) return;
         // Hot path: a short frame wholly inside this chunk.
         if ((flags & FLAG_LONG) === 0 && pos + 1 < end) {
-          const size = chunk[pos + 1];
+          const size = chunk[pos + 1]!;
           if (!this.#admit(flags, size)) return;
           const start = pos + 2;
           if (start + size <= end) {
@@ -490,13 +490,14 @@ export class FrameDecoder {
 
   // Reads a 1- or 8-byte size field at `field[at]` into #size and checks it.
   #readSize(field: Uint8Array, at: number): boolean {
-    let size = field[at];
+    let size = field[at]!;
     if (this.#sizeNeed === 8) {
-      const high = (field[at] << 24 | field[at + 1] << 16 | field[at + 2] << 8 | field[at + 3]) >>>
+      const high =
+        (field[at]! << 24 | field[at + 1]! << 16 | field[at + 2]! << 8 | field[at + 3]!) >>>
         0;
       if (high > MAX_HIGH_WORD) return this.#fail("size-overflow");
       const low =
-        (field[at + 4] << 24 | field[at + 5] << 16 | field[at + 6] << 8 | field[at + 7]) >>>
+        (field[at + 4]! << 24 | field[at + 5]! << 16 | field[at + 6]! << 8 | field[at + 7]!) >>>
         0;
       size = high * TWO_32 + low;
     }

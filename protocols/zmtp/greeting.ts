@@ -250,7 +250,7 @@ export class GreetingReader {
   /** `true` once the peer's 10-byte signature has arrived and is valid. */
   get signatureValid(): boolean {
     const b = this.#buf;
-    return this.#read >= SIGNATURE_SIZE && b[0] === 0xff && (b[9] & 1) === 1;
+    return this.#read >= SIGNATURE_SIZE && b[0] === 0xff && (b[9]! & 1) === 1;
   }
 
   /** The peer's major version, once its 11th byte has arrived after a valid signature. */
@@ -303,9 +303,9 @@ export class GreetingReader {
     const b = this.#buf;
     const read = this.#read;
     if (read === 1 && b[0] !== 0xff) return this.#fail("bad-signature");
-    if (read === SIGNATURE_SIZE && (b[9] & 1) === 0) return this.#fail("unversioned");
+    if (read === SIGNATURE_SIZE && (b[9]! & 1) === 0) return this.#fail("unversioned");
     if (read === SIGNATURE_SIZE + 1) {
-      const major = b[SIGNATURE_SIZE];
+      const major = b[SIGNATURE_SIZE]!;
       if (major === 0) return this.#fail("unsupported-version");
       this.#size = major < 3 ? V2_GREETING_SIZE : GREETING_SIZE;
     } else if (read === this.#size) {
@@ -315,9 +315,9 @@ export class GreetingReader {
 
   #finish(): void {
     const b = this.#buf;
-    const major = b[SIGNATURE_SIZE];
+    const major = b[SIGNATURE_SIZE]!;
     if (this.#size === V2_GREETING_SIZE) {
-      this.#result = { ok: true, greeting: { version: 2, major, socketType: b[11] } };
+      this.#result = { ok: true, greeting: { version: 2, major, socketType: b[11]! } };
       return;
     }
     const mechanism = readMechanism(
@@ -325,7 +325,10 @@ export class GreetingReader {
     );
     if (mechanism === undefined) return this.#fail("bad-mechanism");
     const asServer = b[AS_SERVER_OFFSET] !== 0;
-    this.#result = { ok: true, greeting: { version: 3, major, minor: b[11], mechanism, asServer } };
+    this.#result = {
+      ok: true,
+      greeting: { version: 3, major, minor: b[11]!, mechanism, asServer },
+    };
   }
 
   #fail(reason: GreetingErrorReason): void {
@@ -378,8 +381,8 @@ function readMechanism(field: Uint8Array): string | undefined {
   for (let i = end; i < field.length; i++) if (field[i] !== 0) return undefined;
   let name = "";
   for (let i = 0; i < end; i++) {
-    if (!isMechanismChar(field[i])) return undefined;
-    name += String.fromCharCode(field[i]);
+    if (!isMechanismChar(field[i]!)) return undefined;
+    name += String.fromCharCode(field[i]!);
   }
   return name;
 }

@@ -193,7 +193,7 @@ test("GreetingReader never throws on random bytes and always ends in the same st
     fc.property(
       fc.uint8Array({ maxLength: 80 }).map((
         b,
-      ) => (b.length > 0 && b[0] % 2 === 0 ? Uint8Array.of(0xff, ...b) : b)),
+      ) => (b.length > 0 && b[0]! % 2 === 0 ? Uint8Array.of(0xff, ...b) : b)),
       fc.array(fc.nat(), { maxLength: 6 }),
       (bytes, points) => {
         const whole = read([bytes]);

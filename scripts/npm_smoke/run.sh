@@ -3,7 +3,8 @@
 # temporary project as a user would, then, from that install:
 #  - smoke.mjs on Node and on Bun: REQ/REP both ways with pyzmq over tcp, SP over inproc
 #    (and on Deno, through its npm support);
-#  - tsc type-checks consumer.ts against the installed .d.ts files;
+#  - tsc type-checks consumer.ts against the installed .d.ts files (nodenext, and with the
+#    compilerOptions of a `bun init` project);
 #  - the edgecat command runs with npx (Node) and bunx (Bun), REQ against REP;
 #  - esbuild bundles browser.mjs for the browser and for workerd, the bundles must not
 #    mention node:net, and Node runs them.
@@ -65,8 +66,27 @@ echo "== deno $("$BIN/deno" --version | head -1 | cut -d' ' -f2)"
 "$BIN/deno" run -A --node-modules-dir=manual smoke.mjs || fail "deno"
 
 echo "== tsc: consumer.ts against the installed .d.ts"
-"$BIN/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 \
+"$BIN/tsc" --noEmit --strict --noUncheckedIndexedAccess --exactOptionalPropertyTypes \
+  --module nodenext --moduleResolution nodenext --target es2022 \
   --types node --typeRoots "$REPO/node_modules/@types" consumer.ts || fail "types"
+# The compilerOptions that `bun init` (Bun 1.4.5) writes, noUncheckedIndexedAccess among them,
+# with Node's types for Bun's (not installed here) and skipLibCheck off, so that the package's
+# .d.ts files are checked too.
+echo "== tsc: consumer.ts in a bun init project"
+cat >tsconfig.json <<JSON
+{
+  "compilerOptions": {
+    "lib": ["ESNext"], "target": "ESNext", "module": "Preserve", "moduleDetection": "force",
+    "jsx": "react-jsx", "allowJs": true, "types": ["node"], "typeRoots": ["$REPO/node_modules/@types"],
+    "moduleResolution": "bundler", "allowImportingTsExtensions": true,
+    "verbatimModuleSyntax": true, "noEmit": true,
+    "strict": true, "skipLibCheck": false, "noFallthroughCasesInSwitch": true,
+    "noUncheckedIndexedAccess": true, "noImplicitOverride": true
+  },
+  "files": ["consumer.ts"]
+}
+JSON
+"$BIN/tsc" -p tsconfig.json || fail "types in a bun init project"
 
 echo "== edgecat from the package: npx (Node) serves, bunx (Bun) asks"
 PORT=$((20000 + RANDOM % 20000))
