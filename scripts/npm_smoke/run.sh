@@ -4,7 +4,8 @@
 #  - smoke.mjs on Node and on Bun: REQ/REP both ways with pyzmq over tcp, SP over inproc
 #    (and on Deno, through its npm support);
 #  - tsc type-checks consumer.ts against the installed .d.ts files (nodenext, and with the
-#    compilerOptions of a `bun init` project);
+#    compilerOptions of a `bun init` project), and the repository's own sources type-check in
+#    that project too (no Deno types needed);
 #  - the edgecat command runs with npx (Node) and bunx (Bun), REQ against REP;
 #  - esbuild bundles browser.mjs for the browser and for workerd, the bundles must not
 #    mention node:net, and Node runs them.
@@ -87,6 +88,17 @@ cat >tsconfig.json <<JSON
 }
 JSON
 "$BIN/tsc" -p tsconfig.json || fail "types in a bun init project"
+# The same project importing the repository's TypeScript sources, as a Bun user of a git or
+# path dependency does: no file may need Deno's types (transports/runtime/_deno_api.ts).
+echo "== tsc: the sources (mod.ts) in a bun init project"
+cat >source_consumer.ts <<TS
+import { sp, zmq } from "$REPO/mod.ts";
+const frames: zmq.Frames = await new zmq.Dealer().recv();
+const first: Uint8Array | undefined = frames[0];
+console.log(new sp.Req(), first);
+TS
+sed 's/"consumer.ts"/"source_consumer.ts"/' tsconfig.json >tsconfig.sources.json
+"$BIN/tsc" -p tsconfig.sources.json || fail "the sources in a bun init project"
 
 echo "== edgecat from the package: npx (Node) serves, bunx (Bun) asks"
 PORT=$((20000 + RANDOM % 20000))

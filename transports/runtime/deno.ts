@@ -9,22 +9,26 @@ import { AcceptBackoff, type RawAcceptErrorHandler } from "../_accept_retry.ts";
 import type { BoundSocket, SocketAddress, SocketBackend } from "../_backend.ts";
 import { type RawStream, StreamConnection } from "../_stream_connection.ts";
 import type { AcceptHandler, Connection } from "../transport.ts";
+import { type DenoAddr, denoApi, type DenoConn, type DenoTcpConn } from "./_deno_api.ts";
+
+// Deno's API through local types: a Node or Bun project checking these sources needs no `Deno`.
+const Deno = denoApi();
 
 const READ_SIZE = 64 * 1024;
 /** Reads smaller than this are copied out so the big read buffer can be reused. */
 const KEEP_LIMIT = 16 * 1024;
 
 class DenoStream implements RawStream {
-  #conn: Deno.Conn;
+  #conn: DenoConn;
   #paused = false;
   #wake: (() => void) | undefined;
   #closing = false;
   #writing: Promise<void> = Promise.resolve();
   readonly connection: StreamConnection;
 
-  constructor(conn: Deno.Conn) {
+  constructor(conn: DenoConn) {
     this.#conn = conn;
-    if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+    if ("setNoDelay" in conn) (conn as DenoTcpConn).setNoDelay(true);
     this.connection = new StreamConnection(this, describe(conn.remoteAddr));
     this.#readLoop();
   }
@@ -98,7 +102,7 @@ class DenoStream implements RawStream {
   }
 }
 
-function describe(addr: Deno.Addr): string {
+function describe(addr: DenoAddr): string {
   if (addr.transport === "tcp" || addr.transport === "udp") {
     return addr.hostname.includes(":")
       ? `[${addr.hostname}]:${addr.port}`
@@ -135,7 +139,7 @@ async function listen(
   const loop = (async () => {
     const backoff = new AcceptBackoff();
     while (!closed) {
-      let conn: Deno.Conn;
+      let conn: DenoConn;
       try {
         conn = await listener.accept();
       } catch (e) {
@@ -176,7 +180,7 @@ async function listen(
   };
 }
 
-function closeQuietly(conn: Deno.Conn): void {
+function closeQuietly(conn: DenoConn): void {
   try {
     conn.close();
   } catch { /* already closed */ }
