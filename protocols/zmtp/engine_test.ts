@@ -319,12 +319,14 @@ describe("zmtp engine against a raw peer", () => {
     }
   });
 
-  test("checks its options and messages [ZMTP-OPT-1]", async () => {
+  test("checks its options and messages [ZMTP-OPT-1] [ZMTP-IDENT-1]", async () => {
     assert.throws(() => new Pull({ maxMsgSize: -2 }), { code: "EINVAL" });
     assert.throws(() => new Pull({ maxMsgFrames: -2 }), { code: "EINVAL" });
     assert.throws(() => new Pull({ maxMsgFrames: 1.5 }), { code: "EINVAL" });
     assert.throws(() => new Dealer({ routingId: "" }), { code: "EINVAL" });
     assert.throws(() => new Dealer({ routingId: new Uint8Array([0, 1]) }), { code: "EINVAL" });
+    assert.throws(() => new Dealer({ routingId: new Uint8Array(256).fill(1) }), { code: "EINVAL" });
+    await new Dealer({ routingId: new Uint8Array(255).fill(1) }).close(); // the longest allowed
     await using dealer = new Dealer();
     await assert.rejects(dealer.send([]), { code: "EINVAL" });
     await using pull = new Pull();

@@ -281,7 +281,7 @@ for (const scheme of ["inproc", "tcp"] as const) {
       }
     });
 
-    test(`without immediate, messages sent while a connection is re-made wait for it [ZMTP-IMMEDIATE-4]`, async () => {
+    test(`without immediate, messages sent while a connection is re-made wait for it [ZMTP-IMMEDIATE-4] [ZMTP-RECONNECT-1]`, async () => {
       await using push = new Push({ reconnectIvl: 20, sendTimeout: 0 });
       const first = new Pull();
       const { url } = await first.bind(address(scheme));
