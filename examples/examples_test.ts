@@ -42,6 +42,23 @@ const EXAMPLES: [string, RegExp[]][] = [
   ["examples/bus.ts", [/node 3 heard: hello from node 0, hello from node 1, hello from node 2/]],
   ["examples/bridge.ts", [/ipc side got "reading 2 from the tcp side"/]],
   ["examples/priorities.ts", [/local worker got "job 2"/, /remote worker got "job 3"/]],
+  ["examples/broker.ts", [/client got "ping -> pong" through the broker/]],
+  ["examples/reqrep_contexts.ts", [/7 squared is 49 \(worker \d\)/, /all 8 requests answered/]],
+  ["examples/reqrep_failover.ts", [
+    /crashes before answering/,
+    /client got "answer from server \d"/,
+  ]],
+  ["examples/zmq_lazy_pirate.ts", [/attempt 1: no reply/, /client got "reply to attempt \d"/]],
+  ["examples/pipeline.ts", [/sink got "task 9 done by worker \d"/]],
+  ["examples/pair.ts", [/left got "ping"/, /right got "pong"/, /a third peer was refused/]],
+  ["examples/pair_poly.ts", [/ann got "hello ann, you are pipe \d+"/, /cid got "hello cid/]],
+  ["examples/zmq_router_dealer.ts", [/job 2 done for bob/, /to carol: EHOSTUNREACH/]],
+  ["examples/zmq_xpub.ts", [/xpub saw: subscribe "prices\/eur"/, /sub got prices\/eur 1.08/]],
+  ["examples/http_gateway.ts", [/200 of 200 HTTP requests answered correctly/]],
+  ["examples/shared_req.ts", [
+    /one shared REQ: .*ECANCELED/,
+    /a context per handler: 20 answered$/m,
+  ]],
 ];
 
 for (const [file, expected] of EXAMPLES) {
