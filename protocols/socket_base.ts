@@ -10,6 +10,7 @@ import type { Monitor, SocketStats } from "./monitor.ts";
 import type { RecvOptions, SendOptions, SocketCore } from "./socket.ts";
 import { Context, encodeAndSend } from "./context.ts";
 import type { PipeStatistics, SocketStatistics } from "./statistics.ts";
+import type { MayRecv, MaySend } from "./directions.ts";
 
 /**
  * What every edgemq socket can do. `M` is a received message (SP: bytes;
@@ -38,14 +39,19 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
     this.#encode = encode;
   }
 
+  // `this` is typed so that a receive-only socket type (marked SEND_REFUSED, directions.ts) has
+  // no `send` the type checker accepts; likewise `recv` on a send-only one. Nothing at run time.
+  // (Structurally, not as SocketBase<M, In>: a union of sockets of both families can still call.)
+
   /** Sends one message (strings are UTF-8 encoded). Do not change the bytes afterwards. */
-  send(msg: In, options?: SendOptions): Promise<void> {
-    return encodeAndSend(this.#core, this.#encode, msg, options);
+  send(this: MaySend, msg: In, options?: SendOptions): Promise<void> {
+    const self = this as SocketBase<M, In>;
+    return encodeAndSend(self.#core, self.#encode, msg, options);
   }
 
   /** Receives one message. */
-  recv(options?: RecvOptions): Promise<M> {
-    return this.#core.recv(options);
+  recv(this: MayRecv, options?: RecvOptions): Promise<M> {
+    return (this as SocketBase<M, In>).#core.recv(options);
   }
 
   /**
@@ -61,8 +67,9 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
    * console.log(push.trySend("job")); // false: nobody to take it
    * ```
    */
-  trySend(msg: In): boolean {
-    return this.#core.trySend(this.#encode(msg));
+  trySend(this: MaySend, msg: In): boolean {
+    const self = this as SocketBase<M, In>;
+    return self.#core.trySend(self.#encode(msg));
   }
 
   /**
@@ -82,8 +89,8 @@ export class SocketBase<M, In> implements AsyncIterable<M>, AsyncDisposable {
    * console.log(got.length >= 1); // true
    * ```
    */
-  tryRecv(): M | undefined {
-    return this.#core.tryRecv();
+  tryRecv(this: MayRecv): M | undefined {
+    return (this as SocketBase<M, In>).#core.tryRecv();
   }
 
   /**

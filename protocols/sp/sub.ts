@@ -16,6 +16,7 @@ import type { Pipe } from "../pipe.ts";
 import { PUB, SUB } from "./pub.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions, toBytes } from "./socket.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 class SubPattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
@@ -93,6 +94,9 @@ class SubPattern implements Pattern<SpMessage, SpPeer> {
  * ```
  */
 export class Sub extends SpSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "sp.Sub cannot send; use sp.Pub";
+
   #pattern: SubPattern;
 
   /** Creates a SUB socket (with no subscription: call `subscribe`). */

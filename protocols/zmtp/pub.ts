@@ -17,6 +17,7 @@ import { checkBoolean } from "../options.ts";
 import { XpubPattern } from "./xpub.ts";
 import { ZmqSocket } from "./socket.ts";
 import { publisherHooks } from "./_subscription_hooks.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 /**
  * A PUB socket (libzmq's `ZMQ_PUB`).
@@ -38,6 +39,9 @@ import { publisherHooks } from "./_subscription_hooks.ts";
  * ```
  */
 export class Pub extends ZmqSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "zmq.Pub cannot receive; use zmq.Sub";
+
   /** Creates a PUB socket. */
   constructor(options: ConflateOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);

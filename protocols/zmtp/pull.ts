@@ -13,6 +13,7 @@ import { ConflatingLbFq } from "./_conflate.ts";
 import type { ConflateOptions } from "./options.ts";
 import { checkBoolean } from "../options.ts";
 import { ZmqSocket } from "./socket.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 /** Options of a PULL socket. */
 export type PullOptions = ConflateOptions;
@@ -42,6 +43,9 @@ class PullPattern extends ConflatingLbFq {
  * ```
  */
 export class Pull extends ZmqSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "zmq.Pull cannot send; use zmq.Push";
+
   /** Creates a PULL socket. */
   constructor(options: PullOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);

@@ -20,6 +20,7 @@ import { ConflatingLbFq, conflatingOptions } from "./_conflate.ts";
 import type { ConflateOptions, ImmediateOptions } from "./options.ts";
 import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 /** Options of a PUSH socket. */
 export interface PushOptions extends ConflateOptions, ImmediateOptions {}
@@ -49,6 +50,9 @@ class PushPattern extends ConflatingLbFq {
  * ```
  */
 export class Push extends ZmqSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "zmq.Push cannot receive; use zmq.Pull";
+
   /** Creates a PUSH socket. */
   constructor(options: PushOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);

@@ -21,6 +21,7 @@ import { ZmqSocket } from "./socket.ts";
 import { subscriberHooks } from "./_subscription_hooks.ts";
 import { topicBytes } from "./_topics.ts";
 import { XsubPattern } from "./xsub.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 /** Options of a SUB socket. */
 export type SubOptions = ConflateOptions;
@@ -49,6 +50,9 @@ class SubPattern extends XsubPattern {
  * ```
  */
 export class Sub extends ZmqSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "zmq.Sub cannot send; use zmq.Pub, or subscribe()";
+
   #pattern: SubPattern;
 
   /** Creates a SUB socket (it receives nothing until `subscribe` is called). */
