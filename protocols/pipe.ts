@@ -193,6 +193,26 @@ export class Pipe<M, P = unknown> {
     return msg;
   }
 
+  /**
+   * Changes the high-water marks while the pipe runs (the socket's `sendHwm`/`recvHwm` were set):
+   * a raised send mark makes a full pipe writable at once, a raised receive mark resumes reading,
+   * a lowered one pauses it until the inbox is read down.
+   */
+  setHwm(sendHwm: number, recvHwm: number): void {
+    const wasWritable = this.writable;
+    this.#sendHwm = sendHwm;
+    if (recvHwm !== this.#recvHwm) {
+      this.#recvHwm = recvHwm;
+      const full = this.#inbox.length >= recvHwm;
+      if (!this.#closed && full !== this.#paused) {
+        this.#paused = full;
+        if (full) this.#stream.pause();
+        else this.#stream.resume();
+      }
+    }
+    if (!wasWritable && this.writable) this.#events.writable(this);
+  }
+
   /** Closes the pipe; `reason` goes to the monitor. */
   close(reason?: MqError): void {
     this.#stream.close(reason);

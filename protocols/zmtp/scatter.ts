@@ -52,4 +52,15 @@ export class Scatter extends ZmqSocket {
     const pattern = new ScatterPattern(!checkBoolean("immediate", options.immediate));
     super("SCATTER", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Scatter"));
   }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
+  }
 }
