@@ -57,7 +57,7 @@ export class ServerPattern implements Pattern<Frames, ZmtpPeer> {
   #nextId = Math.floor(Math.random() * 0x100000000);
   #name: string;
   /** Does each `connect()` get a peer (and a routing id) at once? (PEER: yes; SERVER: no) */
-  queueWhileConnecting: boolean; // set live through `immediate` (Peer: always true)
+  readonly queueWhileConnecting: boolean;
   /** The routing id given to the last peer attached, as libzmq's `zmq_connect_peer` reads it. */
   lastAttached: number | undefined;
 
