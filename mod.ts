@@ -50,3 +50,11 @@ export type { MessageStream } from "./protocols/pipe.ts";
 export type { RecvOptions, SendOptions, SocketEndpoint } from "./protocols/socket.ts";
 export * as zmq from "./protocols/zmtp/mod.ts";
 export { SocketBase } from "./protocols/socket_base.ts";
+export {
+  type MayRecv,
+  type MaySend,
+  type Receiver,
+  RECV_REFUSED,
+  SEND_REFUSED,
+  type Sender,
+} from "./protocols/directions.ts";

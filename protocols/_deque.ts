@@ -37,6 +37,11 @@ export class Deque<T> {
     return this.#head < this.#items.length ? this.#items[this.#head] : undefined;
   }
 
+  /** Calls `fn` with each item, front first, leaving them in place. */
+  forEach(fn: (item: T) => void): void {
+    for (let i = this.#head; i < this.#items.length; i++) fn(this.#items[i] as T);
+  }
+
   /** Removes every item. */
   clear(): void {
     this.#items = [];

@@ -14,12 +14,27 @@ export class LbFqPattern<M, P = unknown> implements Pattern<M, P> {
   protected host!: PatternHost;
   protected readonly lb: LoadBalancer<M> = new LoadBalancer<M>();
   protected readonly fq: FairQueue<M> = new FairQueue<M>();
-  /** Does each `connect()` get a queue at once (libzmq's default, not `immediate`)? */
-  readonly queueWhileConnecting: boolean;
+  #queue: boolean;
 
   /** @param queue give each `connect()` a queue from the start, before its connection exists */
   constructor(queue = false) {
-    this.queueWhileConnecting = queue;
+    this.#queue = queue;
+  }
+
+  /**
+   * Does each `connect()` get a queue at once (libzmq's default, not `immediate`)? Read at each
+   * dial; set when `immediate` is set on the live socket.
+   */
+  get queueWhileConnecting(): boolean {
+    return this.#queue && this.canQueue;
+  }
+  set queueWhileConnecting(queue: boolean) {
+    this.#queue = queue;
+  }
+
+  /** False for a pattern that keeps what waits for a peer itself (a conflating one). */
+  protected get canQueue(): boolean {
+    return true;
   }
 
   bind(host: PatternHost): void {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "EMSGSIZE" // a message is larger than allowed
   | "EPROTO" // the peer broke the wire protocol
   | "EINVAL" // a bad argument, URL or option from the caller
+  | "EREADONLY" // the option cannot change once the socket exists (NNG's NNG_EREADONLY)
   | "ENOTSUP" // not supported by this socket type or transport
   | "ENOENT" // no such thing (unsubscribe of an unknown topic, ...)
   | "EHOSTUNREACH" // no route to the requested peer

@@ -70,3 +70,23 @@ test("a message larger than sendHwmBytes still goes, alone; ZeroMQ sockets take 
     await pull.close({ linger: 0 });
   }
 });
+
+test("recvHwmBytes set on a live socket pauses a pipe holding more, and lifting it resumes [CORE-HWM-1, CORE-OPT-4]", async () => {
+  const pull = new sp.Pull({ recvHwm: 1000 });
+  const push = new sp.Push({ sendHwm: 4 });
+  try {
+    await pull.listen("inproc://hwm-bytes-live");
+    await push.dial("inproc://hwm-bytes-live", { wait: true });
+    pull.recvHwmBytes = 32 * 1024;
+    assert.equal(pull.recvHwmBytes, 32 * 1024);
+    const limited = await fill(() => push.trySend(KIB10), 2000);
+    assert.ok(limited <= 12, `${limited} taken under a 32 KiB inbox`);
+    pull.recvHwmBytes = 0; // no limit: reading resumes, the pusher's queue drains into the inbox
+    const more = await fill(() => push.trySend(KIB10), 200);
+    assert.ok(more >= 100, `only ${more} more taken once the limit was lifted`);
+    assert.throws(() => (pull.recvHwmBytes = -5), /recvHwmBytes/);
+  } finally {
+    await push.close({ linger: 0 });
+    await pull.close({ linger: 0 });
+  }
+});

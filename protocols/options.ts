@@ -1,10 +1,12 @@
 /**
  * The options every socket takes, their defaults, and the one place where
- * option values are checked.
+ * option values are checked: in the constructor, and when an option is set
+ * on the live socket (each one is a property of the socket; `rfc/core.md`,
+ * "Options on a live socket", says when each takes effect).
  *
  * @module
  */
-import { invalid } from "./errors.ts";
+import { invalid, MqError } from "./errors.ts";
 
 /** Options common to every socket. Times are milliseconds. */
 export interface SocketOptions {
@@ -170,8 +172,7 @@ export function resolveEndpointOptions(
       wait = checkBoolean(name, value);
       if (wait && where !== "dial") throw invalid(`option wait is for dial and connect only`);
     } else if ((ENDPOINT_OPTIONS as readonly string[]).includes(name)) {
-      const [min, max] = RANGES[name as keyof SocketOptions];
-      out[name as keyof typeof out] = checkInteger(name, value, min, max);
+      out[name as keyof typeof out] = checkSocketOption(name as keyof SocketOptions, value);
     } else if (familyNames.includes(name)) family[name] = value;
     else if (transportNames.includes(name)) transport[name] = value;
     else throw invalid(`unknown ${where} option "${name}"`);
@@ -212,6 +213,60 @@ const RANGES: { readonly [K in keyof SocketOptions]-?: readonly [number, number]
   sendPriority: [1, 16],
   recvPriority: [1, 16],
 };
+
+/**
+ * Checks a value of a common option, in the constructor and when it is set on a live socket;
+ * throws `EINVAL` naming it.
+ *
+ * @example
+ * ```ts
+ * import { checkSocketOption } from "./options.ts";
+ * console.log(checkSocketOption("recvTimeout", 200)); // 200
+ * ```
+ */
+export function checkSocketOption(name: keyof SocketOptions, value: unknown): number {
+  const [min, max] = RANGES[name];
+  return checkInteger(name, value, min, max);
+}
+
+/**
+ * Makes assigning each of `names` on the instances of a class throw `EREADONLY`: options fixed
+ * when a socket is created (NNG's `NNG_EREADONLY`). The class declares each one with a getter
+ * only, so TypeScript refuses the assignment already; this is for JavaScript callers, who would
+ * otherwise get a bare `TypeError`. Call it from the class's static block.
+ *
+ * @example
+ * ```ts
+ * import { fixedOptions } from "./options.ts";
+ * class Thing {
+ *   get raw(): boolean {
+ *     return false;
+ *   }
+ *   static {
+ *     fixedOptions(this.prototype, ["raw"]);
+ *   }
+ * }
+ * ```
+ */
+export function fixedOptions(
+  proto: object,
+  names: readonly string[],
+  why = "pass it to the constructor",
+): void {
+  for (const name of names) {
+    const own = Object.getOwnPropertyDescriptor(proto, name);
+    if (own?.get === undefined) throw new TypeError(`${name} needs a getter to be fixed`);
+    Object.defineProperty(proto, name, {
+      ...own,
+      set(): never {
+        throw new MqError(
+          "EREADONLY",
+          `option ${name} cannot change once the socket exists: ${why}`,
+        );
+      },
+    });
+  }
+}
 
 /**
  * Checks that an option is an integer within [min, max], throwing `EINVAL` naming it.
@@ -280,8 +335,7 @@ export function resolveSocketOptions(
     if (value === undefined) continue;
     // own names only: `in` would also find "constructor", "toString", ... on the prototype
     if (Object.hasOwn(RANGES, name)) {
-      const [min, max] = RANGES[name as keyof SocketOptions];
-      out[name] = checkInteger(name, value, min, max);
+      out[name] = checkSocketOption(name as keyof SocketOptions, value);
     } else if (!extra.includes(name)) {
       throw invalid(`unknown option "${name}"`);
     }

@@ -46,9 +46,15 @@ export interface Pattern<M, P = unknown> {
    * Optional: true gives each dialer one pipe from `dial()` on, kept across reconnects; messages
    * sent to it while it is not connected wait in it, up to `sendHwm` (libzmq without
    * `ZMQ_IMMEDIATE`). Such a pipe's `peer` is this socket's own description (the real peer changes
-   * with each connection), so only patterns that do not look at `peer` may ask for it. Read once.
+   * with each connection), so only patterns that do not look at `peer` may ask for it. Read at
+   * each dial; a pattern that has it lets the socket change it (ZeroMQ's `immediate` set live).
    */
-  readonly queueWhileConnecting?: boolean;
+  queueWhileConnecting?: boolean;
+  /**
+   * Optional: every pipe's `sendHwm`, whatever the option says (1 for a conflating sender, as
+   * libzmq ignores the high-water marks when conflating).
+   */
+  readonly pinnedSendHwm?: number | undefined;
   /**
    * Optional: true if the pattern keeps its state per context, so that `context()` may open more
    * than the default one. Read once.

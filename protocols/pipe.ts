@@ -55,8 +55,8 @@ export interface PipeEvents<M> {
 /** The priority of a pipe whose endpoint sets none (nanomsg's default). */
 export const DEFAULT_PRIORITY = 8;
 
-/** A pipe's queue limits and priorities. */
-export interface PipeLimits {
+/** A pipe's high-water marks, which can change while it runs. */
+export interface PipeMarks {
   /** Messages written and not yet taken by the stream before the pipe counts as full. */
   readonly sendHwm: number;
   /** Messages in the inbox at which reading from the stream pauses. */
@@ -65,6 +65,10 @@ export interface PipeLimits {
   readonly sendHwmBytes?: number;
   /** Bytes in the inbox at which reading from the stream pauses; 0: no limit. */
   readonly recvHwmBytes?: number;
+}
+
+/** A pipe's queue limits and priorities. */
+export interface PipeLimits extends PipeMarks {
   /** 1 (highest) to 16; default 8. */
   readonly sendPriority?: number;
   /** 1 (highest) to 16; default 8. */
@@ -208,6 +212,34 @@ export class Pipe<M, P = unknown> {
       this.#stream.resume();
     }
     return msg;
+  }
+
+  /**
+   * Changes the high-water marks while the pipe runs (the socket's `sendHwm`, `recvHwm`,
+   * `sendHwmBytes` or `recvHwmBytes` were set): a raised send mark makes a full pipe writable at
+   * once, a raised receive mark resumes reading, a lowered one pauses it until the inbox is read
+   * down.
+   */
+  setHwm(marks: PipeMarks): void {
+    const wasWritable = this.writable;
+    this.#sendHwm = marks.sendHwm;
+    this.#sendHwmBytes = marks.sendHwmBytes || Infinity;
+    const recvHwmBytes = marks.recvHwmBytes || Infinity;
+    if (recvHwmBytes !== this.#recvHwmBytes) {
+      // the inbox's bytes are counted only while there is a limit: count them now
+      let bytes = 0;
+      if (recvHwmBytes !== Infinity) this.#inbox.forEach((msg) => (bytes += this.#size(msg)));
+      this.#inboxBytes = bytes;
+      this.#recvHwmBytes = recvHwmBytes;
+    }
+    this.#recvHwm = marks.recvHwm;
+    const full = this.#inbox.length >= this.#recvHwm || this.#inboxBytes >= this.#recvHwmBytes;
+    if (!this.#closed && full !== this.#paused) {
+      this.#paused = full;
+      if (full) this.#stream.pause();
+      else this.#stream.resume();
+    }
+    if (!wasWritable && this.writable) this.#events.writable(this);
   }
 
   /** Closes the pipe; `reason` goes to the monitor. */

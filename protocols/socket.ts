@@ -9,7 +9,7 @@
 import { invalid, MqError } from "./errors.ts";
 import { Monitor, type SocketStats } from "./monitor.ts";
 import type { PipeStatistics, SocketStatistics } from "./statistics.ts";
-import { type ResolvedSocketOptions } from "./options.ts";
+import { checkSocketOption, type ResolvedSocketOptions, type SocketOptions } from "./options.ts";
 import type { Pattern, PatternContext, PatternHost } from "./pattern.ts";
 import { type MessageStream, Pipe, type PipeEvents, type PipeLimits } from "./pipe.ts";
 import { RelayStream } from "./_relay.ts";
@@ -25,6 +25,14 @@ import {
 } from "./_endpoints.ts";
 
 export type { Family, SocketEndpoint } from "./_endpoints.ts";
+
+/** The options that change every pipe's marks when set on a live socket. */
+const HWM_OPTIONS: ReadonlySet<string> = new Set([
+  "sendHwm",
+  "recvHwm",
+  "sendHwmBytes",
+  "recvHwmBytes",
+]);
 
 /** Per-call options of `send`. */
 export interface SendOptions {
@@ -67,12 +75,13 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
     disconnects: 0,
     rejects: 0,
   };
-  readonly options: ResolvedSocketOptions;
   readonly timers: TimerSet = new TimerSet();
   readonly label: string;
   /** The context of the socket's own `send` and `recv`. */
   readonly defaultContext: CoreContext<M> = new CoreContext<M>(0);
 
+  #options: { -readonly [K in keyof ResolvedSocketOptions]: number };
+  #started = false; // listen or dial was called
   #family: Family<M, P, W>;
   #pattern: Pattern<M, P>;
   #endpoints: Endpoints<M, P, W>;
@@ -93,7 +102,7 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   ) {
     this.#family = family;
     this.#pattern = pattern;
-    this.options = options;
+    this.#options = { ...options };
     this.label = label;
     this.#endpoints = new Endpoints(this, family);
     const admit = pattern.admit?.bind(pattern);
@@ -105,6 +114,39 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
       size: family.measure,
     };
     pattern.bind(this);
+  }
+
+  /** The common options as they are now. */
+  get options(): ResolvedSocketOptions {
+    return this.#options;
+  }
+
+  /**
+   * Sets a common option on the live socket, checked as in the constructor. Timeouts and linger
+   * apply from the next call on, high-water marks to every pipe at once, the endpoint options
+   * (reconnect, handshake, priorities) to the endpoints made afterwards.
+   */
+  setOption(name: keyof SocketOptions, value: unknown): void {
+    this.#options[name] = checkSocketOption(name, value);
+    if (!HWM_OPTIONS.has(name)) return;
+    const marks = this.#limits({ sendPriority: 0, recvPriority: 0 });
+    for (const pipe of this.#pipes) pipe.setHwm(marks);
+    for (const pipe of this.#relays.keys()) pipe.setHwm(marks);
+  }
+
+  /** True once `listen` or `dial` was called: the options fixed from then on can't change. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /**
+   * Sets whether each dial made from now on gets a queue before its connection exists (ZeroMQ's
+   * `immediate` false), if the pattern can queue while connecting at all.
+   */
+  setQueueWhileConnecting(queue: boolean): void {
+    if (this.#pattern.queueWhileConnecting !== undefined) {
+      this.#pattern.queueWhileConnecting = queue;
+    }
   }
 
   /** True once `close()` was called. */
@@ -254,11 +296,13 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
 
   /** Binds `url`; `options` apply to this endpoint alone. */
   listen(url: string, options?: unknown): Promise<SocketEndpoint> {
+    this.#started = true;
     return this.#endpoints.listen(url, options);
   }
 
   /** Starts dialing `url`; `options` apply to this endpoint alone. */
   dial(url: string, options?: unknown): Promise<SocketEndpoint> {
+    this.#started = true;
     return this.#endpoints.dial(url, options);
   }
 
@@ -304,8 +348,15 @@ export class SocketCore<M, P, W = unknown> implements PatternHost, EndpointHost<
   }
 
   #limits({ sendPriority, recvPriority }: Priorities): PipeLimits {
-    const { sendHwm, recvHwm, sendHwmBytes, recvHwmBytes } = this.options;
-    return { sendHwm, recvHwm, sendHwmBytes, recvHwmBytes, sendPriority, recvPriority };
+    const { sendHwm, recvHwm, sendHwmBytes, recvHwmBytes } = this.#options;
+    return {
+      sendHwm: this.#pattern.pinnedSendHwm ?? sendHwm,
+      recvHwm,
+      sendHwmBytes,
+      recvHwmBytes,
+      sendPriority,
+      recvPriority,
+    };
   }
 
   #pipeClosed(pipe: Pipe<M, P>, reason?: MqError): void {

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { checkBoolean, checkInteger } from "../options.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
 import { MqError } from "../errors.ts";
 import { FairQueue } from "../_fq.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
@@ -29,7 +29,7 @@ import { headerBytes, readU32, splitHeader, u32Bytes } from "./_backtrace.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
 import { MonogamousPattern } from "../_monogamous.ts";
 import { PAIR_TAKEN } from "./pair.ts";
-import { type SpPeer, SpSocket, type SpSocketOptions, toBytes } from "./socket.ts";
+import { checkMaxTtl, type SpPeer, SpSocket, type SpSocketOptions, toBytes } from "./socket.ts";
 
 /** The hop count a PAIR1 message starts with as it leaves (never changed: shared). */
 const ONE_HOP = new Uint8Array([0, 0, 0, 1]);
@@ -85,15 +85,16 @@ function admitHops(
 
 /** Raw PAIR1: the hop count is the user's, checked on the way in and raised on the way out. */
 class RawPair1Pattern extends MonogamousPattern<SpMessage, SpPeer> {
-  #maxTtl: number;
+  /** Read as each message arrives (set live through the socket's `maxTtl`). */
+  maxTtl: number;
 
   constructor(maxTtl: number) {
     super(PAIR_TAKEN);
-    this.#maxTtl = maxTtl;
+    this.maxTtl = maxTtl;
   }
 
   admit(pipe: Pipe<SpMessage, SpPeer>, msg: SpMessage): boolean {
-    return admitHops(pipe, msg, this.#maxTtl, this.host);
+    return admitHops(pipe, msg, this.maxTtl, this.host);
   }
 
   override trySend(msg: SpMessage): boolean {
@@ -142,10 +143,11 @@ class PolyPair1Pattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
   #fq = new FairQueue<SpMessage>();
   #pipes = new Map<number, Pipe<SpMessage, SpPeer>>(); // in the order they came
-  readonly #maxTtl: number;
+  /** Read as each message arrives (set live through the socket's `maxTtl`). */
+  maxTtl: number;
 
   constructor(maxTtl: number) {
-    this.#maxTtl = maxTtl;
+    this.maxTtl = maxTtl;
   }
 
   bind(host: PatternHost): void {
@@ -163,7 +165,7 @@ class PolyPair1Pattern implements Pattern<SpMessage, SpPeer> {
   }
 
   admit(pipe: Pipe<SpMessage, SpPeer>, msg: SpMessage): boolean {
-    return admitHops(pipe, msg, this.#maxTtl, this.#host);
+    return admitHops(pipe, msg, this.maxTtl, this.#host);
   }
 
   readable(pipe: Pipe<SpMessage, SpPeer>): void {
@@ -209,50 +211,88 @@ const ANY_PEER = u32Bytes(0);
  * ```
  */
 export class Pair1 extends SpSocket {
-  /** True for a polyamorous PAIR1 (see {@linkcode Pair1Options.polyamorous}). */
-  readonly polyamorous: boolean;
+  #polyamorous: boolean;
+  #pattern: RawPair1Pattern | PolyPair1Pattern;
 
   /** Creates a pair1 socket. */
   constructor(options: Pair1Options = {}) {
-    const maxTtl = checkInteger("maxTtl", options.maxTtl ?? 8, 1, 15);
+    const maxTtl = checkMaxTtl(options.maxTtl);
     const polyamorous = checkBoolean("polyamorous", options.polyamorous);
     if (polyamorous && options.raw === true) {
       throw new MqError("EINVAL", "a polyamorous pair1 socket cannot be raw (as in NNG)");
     }
-    super(
-      { id: PAIR1, name: "pair1", peerId: PAIR1, peerName: "pair1" },
-      polyamorous
-        ? new PolyPair1Pattern(maxTtl)
-        : options.raw === true
-        ? new RawPair1Pattern(maxTtl)
-        : new Pair1Pattern(maxTtl),
-      options,
-      ["maxTtl", "polyamorous"],
-    );
-    this.polyamorous = polyamorous;
+    const pattern = polyamorous
+      ? new PolyPair1Pattern(maxTtl)
+      : options.raw === true
+      ? new RawPair1Pattern(maxTtl)
+      : new Pair1Pattern(maxTtl);
+    super({ id: PAIR1, name: "pair1", peerId: PAIR1, peerName: "pair1" }, pattern, options, [
+      "maxTtl",
+      "polyamorous",
+    ]);
+    this.#polyamorous = polyamorous;
+    this.#pattern = pattern;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["polyamorous"]);
+  }
+
+  /**
+   * True for a polyamorous PAIR1 (see {@linkcode Pair1Options.polyamorous}); fixed when the socket
+   * is created (NNG refuses it once the socket has started): assigning it throws `EREADONLY`.
+   *
+   * @example
+   * ```ts
+   * import { Pair1 } from "./mod.ts";
+   * await using hub = new Pair1({ polyamorous: true });
+   * console.log(hub.polyamorous); // true
+   * ```
+   */
+  get polyamorous(): boolean {
+    return this.#polyamorous;
+  }
+
+  /**
+   * The most hops a message may have crossed (1 to 15); more are dropped. Set live: applies to the
+   * messages that arrive afterwards (NNG's `NNG_OPT_MAXTTL` likewise).
+   *
+   * @example
+   * ```ts
+   * import { Pair1 } from "./mod.ts";
+   * await using pair = new Pair1();
+   * pair.maxTtl = 3;
+   * console.log(pair.maxTtl); // 3
+   * ```
+   */
+  get maxTtl(): number {
+    return this.#pattern.maxTtl;
+  }
+  set maxTtl(hops: number) {
+    this.#pattern.maxTtl = checkMaxTtl(hops);
   }
 
   /** Sends one message; a polyamorous PAIR1 sends it to its first peer still connected. */
   override send(msg: Uint8Array | string, options?: SendOptions): Promise<void> {
-    if (!this.polyamorous) return super.send(msg, options);
+    if (!this.#polyamorous) return super.send(msg, options);
     return this.#sendVia(ANY_PEER, msg, options);
   }
 
   /** Sends only if that needs no waiting (polyamorous: to the first peer, never waiting). */
   override trySend(msg: Uint8Array | string): boolean {
-    if (!this.polyamorous) return super.trySend(msg);
+    if (!this.#polyamorous) return super.trySend(msg);
     return this.trySendMessage({ head: ANY_PEER, body: toBytes(msg) });
   }
 
   /** Receives one message (from any peer, when polyamorous). */
   override recv(options?: RecvOptions): Promise<Uint8Array> {
-    if (!this.polyamorous) return super.recv(options);
+    if (!this.#polyamorous) return super.recv(options);
     return this.recvMessage(options).then((msg) => splitHeader(msg, 4)[1]);
   }
 
   /** A message waiting now, or undefined (from any peer, when polyamorous). */
   override tryRecv(): Uint8Array | undefined {
-    if (!this.polyamorous) return super.tryRecv();
+    if (!this.#polyamorous) return super.tryRecv();
     const msg = this.tryRecvMessage();
     return msg === undefined ? undefined : splitHeader(msg, 4)[1];
   }
@@ -275,7 +315,7 @@ export class Pair1 extends SpSocket {
    * ```
    */
   async recvFrom(options?: RecvOptions): Promise<PeerMessage> {
-    if (!this.polyamorous) {
+    if (!this.#polyamorous) {
       throw new MqError("ENOTSUP", "sp.Pair1: recvFrom needs { polyamorous: true }");
     }
     const msg = await this.recvMessage(options);
@@ -288,7 +328,7 @@ export class Pair1 extends SpSocket {
    * waits: if that peer has gone or cannot take the message now, it is dropped and counted.
    */
   sendTo(pipe: number, msg: Uint8Array | string, options?: SendOptions): Promise<void> {
-    if (!this.polyamorous) {
+    if (!this.#polyamorous) {
       return Promise.reject(
         new MqError("ENOTSUP", "sp.Pair1: sendTo needs { polyamorous: true }"),
       );

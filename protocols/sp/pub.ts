@@ -13,6 +13,7 @@ import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 /** pub0's wire id. */
 export const PUB = 0x20;
@@ -65,6 +66,9 @@ class PubPattern implements Pattern<SpMessage, SpPeer> {
  * ```
  */
 export class Pub extends SpSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "sp.Pub cannot receive; use sp.Sub";
+
   /** Creates a PUB socket. */
   constructor(options: SpSocketOptions = {}) {
     super({ id: PUB, name: "pub0", peerId: SUB, peerName: "sub0" }, new PubPattern(), options);

@@ -9,6 +9,7 @@ import { MqError } from "../errors.ts";
 import { PULL, PUSH } from "./push.ts";
 import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 class PullPattern extends LbFqPattern<SpMessage, SpPeer> {
   override trySend(): never {
@@ -35,6 +36,9 @@ class PullPattern extends LbFqPattern<SpMessage, SpPeer> {
  * ```
  */
 export class Pull extends SpSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "sp.Pull cannot send; use sp.Push";
+
   /** Creates a PULL socket. */
   constructor(options: SpSocketOptions = {}) {
     super({ id: PULL, name: "pull0", peerId: PUSH, peerName: "push0" }, new PullPattern(), options);

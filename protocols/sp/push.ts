@@ -10,6 +10,7 @@ import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
 import type { SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 /** push0's wire id. */
 export const PUSH = 0x50;
@@ -41,6 +42,9 @@ class PushPattern extends LbFqPattern<SpMessage, SpPeer> {
  * ```
  */
 export class Push extends SpSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "sp.Push cannot receive; use sp.Pull";
+
   /** Creates a PUSH socket. */
   constructor(options: SpSocketOptions = {}) {
     super({ id: PUSH, name: "push0", peerId: PULL, peerName: "pull0" }, new PushPattern(), options);

@@ -11,7 +11,6 @@
  * @module
  */
 import { FairQueue } from "../_fq.ts";
-import { checkInteger } from "../options.ts";
 import { MqError } from "../errors.ts";
 import type { Pattern, PatternContext, PatternHost } from "../pattern.ts";
 import type { Context } from "../context.ts";
@@ -19,7 +18,7 @@ import type { Pipe } from "../pipe.ts";
 import { backtraceLength, readU32, splitHeader, withPipeId } from "./_backtrace.ts";
 import type { SpMessage } from "./wire.ts";
 import { REP, REQ } from "./req.ts";
-import { type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
+import { checkMaxTtl, type SpPeer, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** Options of a REP socket. */
 export interface RepOptions extends SpSocketOptions {
@@ -40,7 +39,8 @@ type SpPipe = Pipe<SpMessage, SpPeer>;
 export class RawRepPattern implements Pattern<SpMessage, SpPeer> {
   protected host!: PatternHost;
   protected readonly fq: FairQueue<SpMessage> = new FairQueue<SpMessage>();
-  protected readonly maxTtl: number;
+  /** Read as each request arrives (set live through the socket's `maxTtl`). */
+  maxTtl: number;
   /** What the socket answers ("request", "survey"), and its name ("sp.Rep"), for errors. */
   protected readonly words: { readonly what: string; readonly label: string };
   readonly #pipes = new Map<number, SpPipe>();
@@ -167,15 +167,33 @@ export class RepPattern extends RawRepPattern {
  * ```
  */
 export class Rep extends SpSocket {
+  #pattern: RawRepPattern;
+
   /** Creates a REP socket. */
   constructor(options: RepOptions = {}) {
-    const maxTtl = checkInteger("maxTtl", options.maxTtl ?? 8, 1, 15);
-    super(
-      { id: REP, name: "rep0", peerId: REQ, peerName: "req0" },
-      options.raw === true ? new RawRepPattern(maxTtl) : new RepPattern(maxTtl),
-      options,
-      ["maxTtl"],
-    );
+    const maxTtl = checkMaxTtl(options.maxTtl);
+    const pattern = options.raw === true ? new RawRepPattern(maxTtl) : new RepPattern(maxTtl);
+    super({ id: REP, name: "rep0", peerId: REQ, peerName: "req0" }, pattern, options, ["maxTtl"]);
+    this.#pattern = pattern;
+  }
+
+  /**
+   * The most hops a request may have crossed (1 to 15); more are dropped. Set live: applies to
+   * the requests that arrive afterwards (NNG's `NNG_OPT_MAXTTL` likewise).
+   *
+   * @example
+   * ```ts
+   * import { Rep } from "./mod.ts";
+   * await using rep = new Rep({ raw: true });
+   * rep.maxTtl = 4;
+   * console.log(rep.maxTtl); // 4
+   * ```
+   */
+  get maxTtl(): number {
+    return this.#pattern.maxTtl;
+  }
+  set maxTtl(hops: number) {
+    this.#pattern.maxTtl = checkMaxTtl(hops);
   }
 
   /**

@@ -126,14 +126,15 @@ interface ReqState {
 /** Cooked REQ: raw REQ plus request ids, resends, and reply matching per context. */
 class ReqPattern extends RawReqPattern {
   readonly contexts = true;
-  #resendTime: number;
+  /** Read as each request goes out (NNG arms its timer when a request starts). */
+  resendTime: number;
   #nextId = Math.floor(Math.random() * 0x80000000);
   #outstanding = new Map<number, Request>(); // by request id
   #waiting: Request[] = []; // requests no peer could take yet, oldest first
 
   constructor(resendTime: number) {
     super();
-    this.#resendTime = resendTime;
+    this.resendTime = resendTime;
   }
 
   override attach(pipe: SpPipe): undefined {
@@ -248,13 +249,17 @@ class ReqPattern extends RawReqPattern {
   #send(request: Request): boolean {
     request.pipe = this.lb.send(request.msg);
     if (request.pipe === undefined) return false;
-    if (this.#resendTime >= 0) {
-      request.cancelTimer = this.host.setTimer(this.#resendTime, () => {
+    if (this.resendTime >= 0) {
+      request.cancelTimer = this.host.setTimer(this.resendTime, () => {
         if (this.#outstanding.get(request.id) === request) this.#transmit(request);
       });
     }
     return true;
   }
+}
+
+function checkResendTime(value: unknown): number {
+  return checkInteger("resendTime", value, -1, 2 ** 31 - 1);
 }
 
 function stateOf(ctx: PatternContext): ReqState {
@@ -277,15 +282,39 @@ function stateOf(ctx: PatternContext): ReqState {
  * ```
  */
 export class Req extends SpSocket {
+  #resendTime: number;
+  #pattern: RawReqPattern;
+
   /** Creates a REQ socket. */
   constructor(options: ReqOptions = {}) {
-    const resendTime = checkInteger("resendTime", options.resendTime ?? 60000, -1, 2 ** 31 - 1);
-    super(
-      { id: REQ, name: "req0", peerId: REP, peerName: "rep0" },
-      options.raw === true ? new RawReqPattern() : new ReqPattern(resendTime),
-      options,
-      ["resendTime"],
-    );
+    const resendTime = checkResendTime(options.resendTime ?? 60000);
+    const pattern = options.raw === true ? new RawReqPattern() : new ReqPattern(resendTime);
+    super({ id: REQ, name: "req0", peerId: REP, peerName: "rep0" }, pattern, options, [
+      "resendTime",
+    ]);
+    this.#resendTime = resendTime;
+    this.#pattern = pattern;
+  }
+
+  /**
+   * Resend an unanswered request after this many ms; -1 never. Set live: applies to the requests
+   * sent afterwards (NNG's `NNG_OPT_REQ_RESENDTIME` starts its timer with each request). A raw
+   * REQ keeps it but never resends.
+   *
+   * @example
+   * ```ts
+   * import { Req } from "./mod.ts";
+   * await using req = new Req();
+   * req.resendTime = 500;
+   * console.log(req.resendTime); // 500
+   * ```
+   */
+  get resendTime(): number {
+    return this.#resendTime;
+  }
+  set resendTime(ms: number) {
+    this.#resendTime = checkResendTime(ms);
+    if (this.#pattern instanceof ReqPattern) this.#pattern.resendTime = this.#resendTime;
   }
 
   /**

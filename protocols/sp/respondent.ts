@@ -10,10 +10,9 @@
  *
  * @module
  */
-import { checkInteger } from "../options.ts";
 import type { Context } from "../context.ts";
 import { RawRepPattern, RepPattern } from "./rep.ts";
-import { SpSocket, type SpSocketOptions } from "./socket.ts";
+import { checkMaxTtl, SpSocket, type SpSocketOptions } from "./socket.ts";
 
 /** surveyor0's wire id. */
 export const SURVEYOR = 0x62;
@@ -48,15 +47,40 @@ const WORDS = { what: "survey", label: "sp.Respondent" };
  * ```
  */
 export class Respondent extends SpSocket {
+  #pattern: RawRepPattern;
+
   /** Creates a RESPONDENT socket. */
   constructor(options: RespondentOptions = {}) {
-    const maxTtl = checkInteger("maxTtl", options.maxTtl ?? 8, 1, 15);
+    const maxTtl = checkMaxTtl(options.maxTtl);
+    const pattern = options.raw === true
+      ? new RawRepPattern(maxTtl, WORDS)
+      : new RepPattern(maxTtl, WORDS);
     super(
       { id: RESPONDENT, name: "respondent0", peerId: SURVEYOR, peerName: "surveyor0" },
-      options.raw === true ? new RawRepPattern(maxTtl, WORDS) : new RepPattern(maxTtl, WORDS),
+      pattern,
       options,
       ["maxTtl"],
     );
+    this.#pattern = pattern;
+  }
+
+  /**
+   * The most hops a survey may have crossed (1 to 15); more are dropped. Set live: applies to the
+   * surveys that arrive afterwards (NNG's `NNG_OPT_MAXTTL` likewise).
+   *
+   * @example
+   * ```ts
+   * import { Respondent } from "./mod.ts";
+   * await using respondent = new Respondent();
+   * respondent.maxTtl = 2;
+   * console.log(respondent.maxTtl); // 2
+   * ```
+   */
+  get maxTtl(): number {
+    return this.#pattern.maxTtl;
+  }
+  set maxTtl(hops: number) {
+    this.#pattern.maxTtl = checkMaxTtl(hops);
   }
 
   /**

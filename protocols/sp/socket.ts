@@ -9,6 +9,7 @@ import {
   checkBoolean,
   checkInteger,
   type EndpointOptions,
+  fixedOptions,
   resolveSocketOptions,
   type SocketOptions,
 } from "../options.ts";
@@ -103,15 +104,36 @@ export function toBytes(msg: Uint8Array | string): Uint8Array {
 
 const MAX_SIZE = 2 ** 31 - 1;
 
-function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, SpPeer, number> {
+/** Checks `recvMaxSize`, in the constructor and when set live. */
+function checkRecvMaxSize(value: unknown): number {
+  return checkInteger("recvMaxSize", value, 0, MAX_SIZE);
+}
+
+/**
+ * Checks `maxTtl` (REP, RESPONDENT, PAIR1), in the constructor and when set live: 1 to 15 hops.
+ *
+ * @example
+ * ```ts
+ * import { checkMaxTtl } from "./socket.ts";
+ * console.log(checkMaxTtl(undefined)); // 8
+ * ```
+ */
+export function checkMaxTtl(value: unknown): number {
+  return checkInteger("maxTtl", value ?? 8, 1, 15);
+}
+
+/** The family's settings that may change while the socket lives (read as endpoints are made). */
+interface SpSettings {
+  recvMaxSize: number;
+}
+
+function spFamily(protocol: SpProtocol, settings: SpSettings): Family<SpMessage, SpPeer, number> {
   return {
     name: "sp",
     local: { protocol: protocol.id },
     endpointOptions: ["recvMaxSize"],
     wireOptions: (o) =>
-      o.recvMaxSize === undefined
-        ? recvMaxSize
-        : checkInteger("recvMaxSize", o.recvMaxSize, 0, MAX_SIZE),
+      o.recvMaxSize === undefined ? settings.recvMaxSize : checkRecvMaxSize(o.recvMaxSize),
     async handshake(conn, traits, maxSize) {
       if (traits.framing !== "stream") {
         throw new MqError("ENOTSUP", "SP over a message-framed transport is not supported yet");
@@ -146,10 +168,9 @@ function spFamily(protocol: SpProtocol, recvMaxSize: number): Family<SpMessage, 
  * ```
  */
 export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
-  /** The protocol this socket speaks. */
-  readonly protocol: SpProtocol;
-  /** True for a raw socket (see {@linkcode SpSocketOptions.raw}). */
-  readonly raw: boolean;
+  #protocol: SpProtocol;
+  #raw: boolean;
+  #settings: SpSettings;
   #core: SocketCore<SpMessage, SpPeer, number>;
 
   /**
@@ -166,22 +187,63 @@ export class SpSocket extends SocketBase<Uint8Array, Uint8Array | string> {
   ) {
     const resolved = resolveSocketOptions(options, ["recvMaxSize", "raw", ...extra]);
     const raw = checkBoolean("raw", options.raw);
-    const recvMaxSize = checkInteger(
-      "recvMaxSize",
-      options.recvMaxSize ?? 1024 * 1024,
-      0,
-      MAX_SIZE,
-    );
+    const settings = { recvMaxSize: checkRecvMaxSize(options.recvMaxSize ?? 1024 * 1024) };
     const core = new SocketCore(
-      spFamily(protocol, recvMaxSize),
+      spFamily(protocol, settings),
       pattern,
       resolved,
       `sp.${protocol.name} socket`,
     );
     super(core as SocketCore<Uint8Array, unknown>, toBytes);
     this.#core = core;
-    this.protocol = protocol;
-    this.raw = raw;
+    this.#protocol = protocol;
+    this.#raw = raw;
+    this.#settings = settings;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["protocol"], "it is the socket's type");
+    fixedOptions(this.prototype, ["raw"]);
+  }
+
+  /** The protocol this socket speaks (NNG's `NNG_OPT_PROTO`, `NNG_OPT_PEER`); read-only. */
+  get protocol(): SpProtocol {
+    return this.#protocol;
+  }
+
+  /**
+   * True for a raw socket (see {@linkcode SpSocketOptions.raw}); fixed when the socket is created
+   * (NNG's `NNG_OPT_RAW` is read-only): assigning it throws `EREADONLY`.
+   *
+   * @example
+   * ```ts
+   * import { Rep } from "./mod.ts";
+   * await using rep = new Rep({ raw: true });
+   * console.log(rep.raw); // true
+   * ```
+   */
+  get raw(): boolean {
+    return this.#raw;
+  }
+
+  /**
+   * The largest message accepted from a peer, in bytes (0: no limit). Set live: applies to the
+   * endpoints made afterwards (NNG asks for it before any endpoint exists, as its size limit may
+   * be agreed when a connection is made); `listen`/`dial` take their own.
+   *
+   * @example
+   * ```ts
+   * import { Pull } from "./mod.ts";
+   * await using pull = new Pull();
+   * pull.recvMaxSize = 64 * 1024;
+   * await pull.listen("inproc://recv-max-size-doc"); // its peers may send up to 64 KiB
+   * ```
+   */
+  get recvMaxSize(): number {
+    return this.#settings.recvMaxSize;
+  }
+  set recvMaxSize(bytes: number) {
+    this.#settings.recvMaxSize = checkRecvMaxSize(bytes);
   }
 
   /** @internal Sends a message as the pattern takes it (a head and a body, unjoined). */

@@ -16,15 +16,25 @@ import type { Pipe } from "../pipe.ts";
 import { PUB, SUB } from "./pub.ts";
 import { joinParts, type SpMessage } from "./wire.ts";
 import { type SpPeer, SpSocket, type SpSocketOptions, toBytes } from "./socket.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 class SubPattern implements Pattern<SpMessage, SpPeer> {
   #host!: PatternHost;
   readonly topics = new PrefixTrie();
   #queue = new Deque<Uint8Array>();
-  #limit: number;
+  #limit: number; // the socket's recvHwm
 
   constructor(limit: number) {
     this.#limit = limit;
+  }
+
+  /** A new `recvHwm`: a queue now over it drops its oldest messages at once. */
+  setLimit(limit: number): void {
+    this.#limit = limit;
+    while (this.#queue.length > limit) {
+      this.#queue.shift();
+      this.#host.stats.dropped++;
+    }
   }
 
   bind(host: PatternHost): void {
@@ -93,6 +103,9 @@ class SubPattern implements Pattern<SpMessage, SpPeer> {
  * ```
  */
 export class Sub extends SpSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "sp.Sub cannot send; use sp.Pub";
+
   #pattern: SubPattern;
 
   /** Creates a SUB socket (with no subscription: call `subscribe`). */
@@ -100,6 +113,26 @@ export class Sub extends SpSocket {
     const pattern = new SubPattern(options.recvHwm ?? 1000);
     super({ id: SUB, name: "sub0", peerId: PUB, peerName: "pub0" }, pattern, options);
     this.#pattern = pattern;
+  }
+
+  /**
+   * The length of the socket's one queue (and of each pipe's); when it is full the oldest message
+   * is dropped. Set live: applies at once (a queue over the new length drops its oldest).
+   *
+   * @example
+   * ```ts
+   * import { Sub } from "./mod.ts";
+   * await using sub = new Sub();
+   * sub.recvHwm = 16;
+   * console.log(sub.recvHwm); // 16
+   * ```
+   */
+  override get recvHwm(): number {
+    return super.recvHwm;
+  }
+  override set recvHwm(messages: number) {
+    super.recvHwm = messages;
+    this.#pattern.setLimit(super.recvHwm);
   }
 
   /** Receives messages starting with `topic` ("" = everything). Subscribing twice is a no-op. */

@@ -119,16 +119,21 @@ interface Survey {
   cancelTimer: () => void;
 }
 
+function checkSurveyTime(value: unknown): number {
+  return checkInteger("surveyTime", value, 1, 2 ** 31 - 1);
+}
+
 /** Cooked SURVEYOR: raw SURVEYOR plus survey ids, deadlines and response matching per context. */
 class SurveyorPattern extends RawSurveyorPattern {
   readonly contexts = true;
-  #surveyTime: number;
+  /** Read as each survey starts (NNG: "following surveys will last" this long). */
+  surveyTime: number;
   #nextId = Math.floor(Math.random() * 0x80000000);
   #open = new Map<number, Survey>(); // by survey id
 
   constructor(surveyTime: number) {
     super();
-    this.#surveyTime = surveyTime;
+    this.surveyTime = surveyTime;
   }
 
   override attach(pipe: SpPipe): undefined {
@@ -163,7 +168,7 @@ class SurveyorPattern extends RawSurveyorPattern {
       id,
       ctx,
       responses: new Deque<Uint8Array>(),
-      cancelTimer: this.host.setTimer(this.#surveyTime, () => {
+      cancelTimer: this.host.setTimer(this.surveyTime, () => {
         if (ctx.data !== survey) return;
         this.#end(ctx, new MqError("ETIMEDOUT", "sp.Surveyor: the survey's deadline passed"));
       }),
@@ -223,15 +228,43 @@ class SurveyorPattern extends RawSurveyorPattern {
  * ```
  */
 export class Surveyor extends SpSocket {
+  #surveyTime: number;
+  #pattern: RawSurveyorPattern;
+
   /** Creates a SURVEYOR socket. */
   constructor(options: SurveyorOptions = {}) {
-    const surveyTime = checkInteger("surveyTime", options.surveyTime ?? 1000, 1, 2 ** 31 - 1);
+    const surveyTime = checkSurveyTime(options.surveyTime ?? 1000);
+    const pattern = options.raw === true
+      ? new RawSurveyorPattern()
+      : new SurveyorPattern(surveyTime);
     super(
       { id: SURVEYOR, name: "surveyor0", peerId: RESPONDENT, peerName: "respondent0" },
-      options.raw === true ? new RawSurveyorPattern() : new SurveyorPattern(surveyTime),
+      pattern,
       options,
       ["surveyTime"],
     );
+    this.#surveyTime = surveyTime;
+    this.#pattern = pattern;
+  }
+
+  /**
+   * How long a survey collects responses, in ms. Set live: applies to the surveys sent afterwards
+   * (NNG's `NNG_OPT_SURVEYOR_SURVEYTIME` likewise). A raw SURVEYOR keeps it but keeps no deadline.
+   *
+   * @example
+   * ```ts
+   * import { Surveyor } from "./mod.ts";
+   * await using surveyor = new Surveyor();
+   * surveyor.surveyTime = 250;
+   * console.log(surveyor.surveyTime); // 250
+   * ```
+   */
+  get surveyTime(): number {
+    return this.#surveyTime;
+  }
+  set surveyTime(ms: number) {
+    this.#surveyTime = checkSurveyTime(ms);
+    if (this.#pattern instanceof SurveyorPattern) this.#pattern.surveyTime = this.#surveyTime;
   }
 
   /**

@@ -11,7 +11,7 @@ import { LbFqPattern } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
-import type { Frames, ZmqSocketOptions, ZmtpPeer } from "./socket.ts";
+import type { Frames, ZmtpPeer } from "./socket.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
@@ -49,15 +49,6 @@ export class LatestPerPipe {
   }
 }
 
-/**
- * @internal The options a conflating sender runs with: `sendHwm` 1, as libzmq ignores the
- * high-water marks when conflating (each peer's queue holds one message), so that what waits is
- * the newest message, not a backlog already handed to the connection.
- */
-export function conflatingOptions<T extends ZmqSocketOptions>(options: T, conflate: boolean): T {
-  return conflate ? { ...options, sendHwm: 1 } : options;
-}
-
 /** Rejects a multipart message on a conflating socket. */
 export function checkConflatable(msg: Frames, label: string): void {
   if (msg.length !== 1) {
@@ -82,9 +73,18 @@ export class ConflatingLbFq extends LbFqPattern<Frames, ZmtpPeer> {
    * socket keeps its one waiting message itself
    */
   constructor(conflate: boolean, label: string, queue = false) {
-    super(queue && !conflate);
+    super(queue);
     this.#conflate = conflate;
     this.#label = label;
+  }
+
+  protected override get canQueue(): boolean {
+    return !this.#conflate;
+  }
+
+  /** A conflating sender's pipes hold one message each (libzmq ignores the HWMs then). */
+  get pinnedSendHwm(): number | undefined {
+    return this.#conflate ? 1 : undefined;
   }
 
   override readable(pipe: ZmtpPipe): void {

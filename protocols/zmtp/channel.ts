@@ -48,4 +48,15 @@ export class Channel extends ZmqSocket {
     const pattern = new ChannelPattern(!checkBoolean("immediate", options.immediate));
     super("CHANNEL", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Channel"));
   }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
+  }
 }

@@ -66,4 +66,15 @@ export class Client extends ZmqSocket {
     const pattern = new SingleFramePattern(!checkBoolean("immediate", options.immediate));
     super("CLIENT", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Client"));
   }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
+  }
 }

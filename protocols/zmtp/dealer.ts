@@ -16,8 +16,8 @@
  *
  * @module
  */
-import { checkBoolean } from "../options.ts";
-import { ConflatingLbFq, conflatingOptions } from "./_conflate.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
+import { ConflatingLbFq } from "./_conflate.ts";
 import type { ConflateOptions, ImmediateOptions } from "./options.ts";
 import { ZmqSocket } from "./socket.ts";
 
@@ -40,11 +40,37 @@ export interface DealerOptions extends ConflateOptions, ImmediateOptions {}
  * ```
  */
 export class Dealer extends ZmqSocket {
+  #conflate: boolean;
+
   /** Creates a DEALER socket. */
   constructor(options: DealerOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);
     const queue = !checkBoolean("immediate", options.immediate);
     const pattern = new ConflatingLbFq(conflate, "zmq.Dealer", queue);
-    super("DEALER", pattern, conflatingOptions(options, conflate), ["conflate", "immediate"]);
+    super("DEALER", pattern, options, ["conflate", "immediate"]);
+    this.#conflate = conflate;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["conflate"]);
+  }
+
+  /**
+   * Keeps only the newest message (see {@linkcode ConflateOptions.conflate}); fixed when the
+   * socket is created: assigning it throws `EREADONLY` (libzmq applies it to later connects only).
+   */
+  get conflate(): boolean {
+    return this.#conflate;
+  }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
   }
 }

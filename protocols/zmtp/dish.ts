@@ -21,6 +21,7 @@ import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./
 import { dishHooks } from "./_subscription_hooks.ts";
 import { subscriptionMessage, topicBytes, topicKey } from "./_topics.ts";
 import { GROUP_MAX_LENGTH } from "./radio.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
@@ -136,6 +137,9 @@ function groupBytes(group: Uint8Array | string, who: string): Uint8Array {
  * ```
  */
 export class Dish extends ZmqSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "zmq.Dish cannot send; use join()/leave(), or zmq.Radio";
+
   #pattern: DishPattern;
 
   /** Creates a DISH socket (it receives nothing until `join` is called). */

@@ -176,8 +176,10 @@ for (const scheme of ["inproc", "tcp"] as const) {
       dish.join(new Uint8Array(255));
       dish.leave("g");
       throwsWith(() => dish.leave("g"), "EINVAL");
+      // @ts-expect-error: the type checker refuses this send (CORE-DIR-1); JavaScript gets ENOTSUP
       await rejectsWith(dish.send("x"), "ENOTSUP");
       await using radio = new Radio();
+      // @ts-expect-error: the type checker refuses this recv (CORE-DIR-1); JavaScript gets ENOTSUP
       await rejectsWith(radio.recv(), "ENOTSUP");
       await dish.close();
       throwsWith(() => dish.join("late"), "ECLOSED");
@@ -201,7 +203,9 @@ for (const scheme of ["inproc", "tcp"] as const) {
       const a = [await g1.recv(), await g1.recv()].map((m) => text(m)[0]);
       const b = [await g2.recv(), await g2.recv()].map((m) => text(m)[0]);
       assert.deepEqual([...a, ...b].sort(), ["job-0", "job-1", "job-2", "job-3"]);
+      // @ts-expect-error: the type checker refuses this recv (CORE-DIR-1); JavaScript gets ENOTSUP
       await rejectsWith(scatter.recv(), "ENOTSUP");
+      // @ts-expect-error: the type checker refuses this send (CORE-DIR-1); JavaScript gets ENOTSUP
       await rejectsWith(g1.send("x"), "ENOTSUP");
     });
 

@@ -330,6 +330,7 @@ describe("zmtp engine against a raw peer", () => {
     await using dealer = new Dealer();
     await assert.rejects(dealer.send([]), { code: "EINVAL" });
     await using pull = new Pull();
+    // @ts-expect-error: the type checker refuses this send (CORE-DIR-1); JavaScript gets ENOTSUP
     await assert.rejects(pull.send("x"), { code: "ENOTSUP" });
   });
 });

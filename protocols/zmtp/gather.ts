@@ -9,6 +9,7 @@
 import { MqError } from "../errors.ts";
 import { SingleFramePattern } from "./client.ts";
 import { ZmqSocket, type ZmqSocketOptions } from "./socket.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 class GatherPattern extends SingleFramePattern {
   override trySend(): never {
@@ -32,6 +33,9 @@ class GatherPattern extends SingleFramePattern {
  * ```
  */
 export class Gather extends ZmqSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "zmq.Gather cannot send; use zmq.Scatter";
+
   /** Creates a GATHER socket. */
   constructor(options: ZmqSocketOptions = {}) {
     super("GATHER", new GatherPattern(), options);

@@ -34,7 +34,14 @@ export {
 export { Req, type ReqOptions } from "./req.ts";
 export { Rep } from "./rep.ts";
 export { Router, type RouterOptions } from "./router.ts";
-export { proxy, type ProxySocket, type ProxyState, SteerableProxy } from "./proxy.ts";
+export {
+  proxy,
+  type ProxyBackend,
+  type ProxyFrontend,
+  type ProxySocket,
+  type ProxyState,
+  SteerableProxy,
+} from "./proxy.ts";
 export { Pub } from "./pub.ts";
 export { Sub, type SubOptions } from "./sub.ts";
 export { XPub, type XPubOptions } from "./xpub.ts";

@@ -39,4 +39,15 @@ export class Pair extends ZmqSocket {
     );
     super("PAIR", pattern, options, ["immediate"]);
   }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
+  }
 }

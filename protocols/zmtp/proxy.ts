@@ -18,19 +18,31 @@
  */
 import { MqError } from "../errors.ts";
 import type { RecvOptions, SendOptions } from "../socket.ts";
+import type { Receiver, Sender } from "../directions.ts";
 
 /**
- * What a proxy needs of a socket: `send` and `recv` of messages of one shape (`M`). Every socket
- * class of either family is one, with its own message type.
+ * The proxy's frontend: it receives first (ROUTER, XSUB, PULL); if it can send too, replies from
+ * the backend come back through it. A send-only socket is refused by the type checker.
  */
-export interface ProxySocket<M> {
-  // properties, not methods: their parameters are then checked strictly, so that a socket that
-  // cannot send what the other receives is refused
-  /** Receives one message. */
-  readonly recv: (options?: RecvOptions) => Promise<M>;
-  /** Sends one message. */
-  readonly send: (msg: M, options?: SendOptions) => Promise<void>;
-}
+export type ProxyFrontend<M> = Receiver<M> & {
+  /** Sends a reply back, if the socket can (a receive-only one fails with `ENOTSUP`). */
+  readonly send?: (msg: M, options?: SendOptions) => Promise<void>;
+};
+
+/**
+ * The proxy's backend: it sends first (DEALER, XPUB, PUSH); if it can receive too, what it
+ * receives goes back to the frontend. A receive-only socket is refused by the type checker.
+ */
+export type ProxyBackend<M> = Sender<M> & {
+  /** Receives a reply, if the socket can (a send-only one fails with `ENOTSUP`). */
+  readonly recv?: (options?: RecvOptions) => Promise<M>;
+};
+
+/**
+ * A socket that a proxy can use both ways (ROUTER, DEALER, XSUB, XPUB, ...): it sends and
+ * receives messages of one shape (`M`).
+ */
+export type ProxySocket<M> = Sender<M> & Receiver<M>;
 
 /** State of a steerable proxy. */
 export type ProxyState = "running" | "paused" | "terminated";
@@ -68,8 +80,8 @@ export class SteerableProxy<M = Uint8Array[]> {
    * @param backend sends first (DEALER, XPUB, PUSH)
    * @param capture gets a copy of every message (a PUB, PUSH, PAIR or DEALER)
    */
-  constructor(frontend: ProxySocket<M>, backend: ProxySocket<M>, capture?: ProxySocket<M>) {
-    const run = (from: ProxySocket<M>, to: ProxySocket<M>): Promise<void> =>
+  constructor(frontend: ProxyFrontend<M>, backend: ProxyBackend<M>, capture?: Sender<M>) {
+    const run = (from: Partial<Receiver<M>>, to: Partial<Sender<M>>): Promise<void> =>
       this.#pump(from, to, capture).catch((e) => {
         this.#finish(); // an unexpected failure stops the other direction too
         throw e;
@@ -111,12 +123,16 @@ export class SteerableProxy<M = Uint8Array[]> {
     this.#wake();
   }
 
-  /** Moves messages from `from` to `to` until stopped; ends quietly if `from` cannot receive. */
+  /**
+   * Moves messages from `from` to `to` until stopped; ends quietly if `from` cannot receive or
+   * `to` cannot send (no such method, or `ENOTSUP`).
+   */
   async #pump(
-    from: ProxySocket<M>,
-    to: ProxySocket<M>,
-    capture: ProxySocket<M> | undefined,
+    from: Partial<Receiver<M>>,
+    to: Partial<Sender<M>>,
+    capture: Sender<M> | undefined,
   ): Promise<void> {
+    if (from.recv === undefined || to.send === undefined) return;
     const signal = this.#stop.signal;
     while (!signal.aborted) {
       if (this.#state === "paused") await this.#resumed;
@@ -167,9 +183,9 @@ function ends(e: unknown, signal: AbortSignal): boolean {
  * ```
  */
 export function proxy<M = Uint8Array[]>(
-  frontend: ProxySocket<M>,
-  backend: ProxySocket<M>,
-  capture?: ProxySocket<M>,
+  frontend: ProxyFrontend<M>,
+  backend: ProxyBackend<M>,
+  capture?: Sender<M>,
 ): Promise<void> {
   return new SteerableProxy<M>(frontend, backend, capture).done;
 }

@@ -11,12 +11,12 @@
  *
  * @module
  */
-import { conflatingOptions } from "./_conflate.ts";
 import type { ConflateOptions } from "./options.ts";
-import { checkBoolean } from "../options.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
 import { XpubPattern } from "./xpub.ts";
 import { ZmqSocket } from "./socket.ts";
 import { publisherHooks } from "./_subscription_hooks.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 /**
  * A PUB socket (libzmq's `ZMQ_PUB`).
@@ -38,6 +38,11 @@ import { publisherHooks } from "./_subscription_hooks.ts";
  * ```
  */
 export class Pub extends ZmqSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "zmq.Pub cannot receive; use zmq.Sub";
+
+  #conflate: boolean;
+
   /** Creates a PUB socket. */
   constructor(options: ConflateOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);
@@ -51,10 +56,23 @@ export class Pub extends ZmqSocket {
         conflate,
         name: "zmq.Pub",
       }),
-      conflatingOptions(options, conflate),
+      options,
       ["conflate"],
       undefined,
       publisherHooks,
     );
+    this.#conflate = conflate;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["conflate"]);
+  }
+
+  /**
+   * Keeps only the newest message (see {@linkcode ConflateOptions.conflate}); fixed when the
+   * socket is created: assigning it throws `EREADONLY` (libzmq applies it to later connects only).
+   */
+  get conflate(): boolean {
+    return this.#conflate;
   }
 }

@@ -11,8 +11,9 @@
 import { MqError } from "../errors.ts";
 import { ConflatingLbFq } from "./_conflate.ts";
 import type { ConflateOptions } from "./options.ts";
-import { checkBoolean } from "../options.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
 import { ZmqSocket } from "./socket.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 /** Options of a PULL socket. */
 export type PullOptions = ConflateOptions;
@@ -42,9 +43,27 @@ class PullPattern extends ConflatingLbFq {
  * ```
  */
 export class Pull extends ZmqSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "zmq.Pull cannot send; use zmq.Push";
+
+  #conflate: boolean;
+
   /** Creates a PULL socket. */
   constructor(options: PullOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);
     super("PULL", new PullPattern(conflate, "zmq.Pull"), options, ["conflate"]);
+    this.#conflate = conflate;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["conflate"]);
+  }
+
+  /**
+   * Keeps only the newest message (see {@linkcode ConflateOptions.conflate}); fixed when the
+   * socket is created: assigning it throws `EREADONLY` (libzmq applies it to later connects only).
+   */
+  get conflate(): boolean {
+    return this.#conflate;
   }
 }

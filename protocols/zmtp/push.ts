@@ -16,10 +16,11 @@
 import { discardInbox } from "../_lb_fq.ts";
 import { MqError } from "../errors.ts";
 import type { Pipe } from "../pipe.ts";
-import { ConflatingLbFq, conflatingOptions } from "./_conflate.ts";
+import { ConflatingLbFq } from "./_conflate.ts";
 import type { ConflateOptions, ImmediateOptions } from "./options.ts";
-import { checkBoolean } from "../options.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 /** Options of a PUSH socket. */
 export interface PushOptions extends ConflateOptions, ImmediateOptions {}
@@ -49,11 +50,40 @@ class PushPattern extends ConflatingLbFq {
  * ```
  */
 export class Push extends ZmqSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "zmq.Push cannot receive; use zmq.Pull";
+
+  #conflate: boolean;
+
   /** Creates a PUSH socket. */
   constructor(options: PushOptions = {}) {
     const conflate = checkBoolean("conflate", options.conflate);
     const queue = !checkBoolean("immediate", options.immediate);
     const pattern = new PushPattern(conflate, "zmq.Push", queue);
-    super("PUSH", pattern, conflatingOptions(options, conflate), ["conflate", "immediate"]);
+    super("PUSH", pattern, options, ["conflate", "immediate"]);
+    this.#conflate = conflate;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["conflate"]);
+  }
+
+  /**
+   * Keeps only the newest message (see {@linkcode ConflateOptions.conflate}); fixed when the
+   * socket is created: assigning it throws `EREADONLY` (libzmq applies it to later connects only).
+   */
+  get conflate(): boolean {
+    return this.#conflate;
+  }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
   }
 }

@@ -18,6 +18,7 @@ import type { Pipe } from "../pipe.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { radioHooks } from "./_subscription_hooks.ts";
 import { topicKey } from "./_topics.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 
@@ -110,6 +111,9 @@ class RadioPattern implements Pattern<Frames, ZmtpPeer> {
  * ```
  */
 export class Radio extends ZmqSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "zmq.Radio cannot receive; use zmq.Dish";
+
   /** Creates a RADIO socket. */
   constructor(options: ZmqSocketOptions = {}) {
     // send takes [group, data] (group 0 to 255 bytes); any other shape rejects with EINVAL

@@ -50,20 +50,22 @@ type ZmtpPipe = Pipe<Frames, ZmtpPeer>;
 const DELIMITER = new Uint8Array(0);
 
 class ReqPattern implements Pattern<Frames, ZmtpPeer> {
-  readonly queueWhileConnecting: boolean;
+  queueWhileConnecting: boolean; // not `immediate`; set live through it
   #host!: PatternHost;
   #lb = new LoadBalancer<Frames>();
-  #relaxed: boolean;
-  #correlate: boolean;
+  /** Read at each send (settable live). */
+  relaxed: boolean;
+  /** Read at each send: the reply is matched as its request was sent (settable live). */
+  correlate: boolean;
   #requestId = Math.floor(Math.random() * 0x100000000); // of the last request sent
-  #idFrame: Uint8Array | undefined; // the last request's id frame (correlate)
+  #idFrame: Uint8Array | undefined; // the last request's id frame, if it went with `correlate`
   #asked: ZmtpPipe | undefined; // where the outstanding request went, until its reply is read
   #reply: Frames | undefined; // the reply, until read
 
   constructor(relaxed: boolean, correlate: boolean, queue: boolean) {
     this.queueWhileConnecting = queue;
-    this.#relaxed = relaxed;
-    this.#correlate = correlate;
+    this.relaxed = relaxed;
+    this.correlate = correlate;
   }
 
   bind(host: PatternHost): void {
@@ -86,9 +88,10 @@ class ReqPattern implements Pattern<Frames, ZmtpPeer> {
   readable(pipe: ZmtpPipe): void {
     let msg: Frames | undefined;
     while ((msg = pipe.recv()) !== undefined) {
-      const skip = this.#correlate ? 1 : 0; // the request id frame
+      const idFrame = this.#idFrame; // set if the request went out with `correlate`
+      const skip = idFrame === undefined ? 0 : 1; // the request id frame
       const valid = msg.length >= 2 + skip && msg[skip]!.length === 0 &&
-        (!this.#correlate || sameBytes(msg[0]!, this.#idFrame));
+        (idFrame === undefined || sameBytes(msg[0]!, idFrame));
       if (!valid || pipe !== this.#asked || this.#reply !== undefined) {
         // malformed, unasked for, a second reply, or (correlate) the reply to an older request
         this.#host.stats.dropped++;
@@ -100,22 +103,20 @@ class ReqPattern implements Pattern<Frames, ZmtpPeer> {
   }
 
   trySend(frames: Frames): boolean {
-    if (this.#asked !== undefined && !this.#relaxed) {
+    if (this.#asked !== undefined && !this.relaxed) {
       throw new MqError("ESTATE", "zmq.Req: a reply is due; call recv() before sending again");
     }
     let request = [DELIMITER, ...frames];
     let idFrame: Uint8Array | undefined;
-    if (this.#correlate) {
+    if (this.correlate) {
       idFrame = new Uint8Array(4);
       new DataView(idFrame.buffer).setUint32(0, (this.#requestId + 1) >>> 0);
       request = [idFrame, ...request];
     }
     const pipe = this.#lb.send(request);
     if (pipe === undefined) return false;
-    if (idFrame !== undefined) {
-      this.#requestId = (this.#requestId + 1) >>> 0;
-      this.#idFrame = idFrame;
-    }
+    if (idFrame !== undefined) this.#requestId = (this.#requestId + 1) >>> 0;
+    this.#idFrame = idFrame;
     this.#asked = pipe as ZmtpPipe;
     this.#reply = undefined;
     this.#host.stats.txMsgs++;
@@ -161,6 +162,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
  * ```
  */
 export class Req extends ZmqSocket {
+  #pattern: ReqPattern;
+
   /** Creates a REQ socket. */
   constructor(options: ReqOptions = {}) {
     const pattern = new ReqPattern(
@@ -169,5 +172,49 @@ export class Req extends ZmqSocket {
       !checkBoolean("immediate", options.immediate),
     );
     super("REQ", pattern, options, ["relaxed", "correlate", "immediate"]);
+    this.#pattern = pattern;
+  }
+
+  /**
+   * Let a new `send` abandon the outstanding request (see {@linkcode ReqOptions.relaxed}). Set
+   * live: applies to the sends made afterwards (libzmq's `ZMQ_REQ_RELAXED` may change at any
+   * time too).
+   *
+   * @example
+   * ```ts
+   * import { Req } from "./req.ts";
+   * await using req = new Req();
+   * req.relaxed = true;
+   * console.log(req.relaxed); // true
+   * ```
+   */
+  get relaxed(): boolean {
+    return this.#pattern.relaxed;
+  }
+  set relaxed(value: boolean) {
+    this.#pattern.relaxed = checkBoolean("relaxed", value);
+  }
+
+  /**
+   * Number each request and accept only the reply that echoes it (see
+   * {@linkcode ReqOptions.correlate}). Set live: applies from the next request on (the one out
+   * keeps how it was sent).
+   */
+  get correlate(): boolean {
+    return this.#pattern.correlate;
+  }
+  set correlate(value: boolean) {
+    this.#pattern.correlate = checkBoolean("correlate", value);
+  }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
   }
 }

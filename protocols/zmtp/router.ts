@@ -60,11 +60,12 @@ class RouterCore {
   readonly fq: FairQueue<Frames> = new FairQueue<Frames>();
   #byId = new Map<string, ZmtpPipe>();
   #nextId = Math.floor(Math.random() * 0x100000000);
-  #handover: boolean;
+  /** A newcomer takes over an `Identity` in use; read as each peer attaches (settable live). */
+  handover: boolean;
 
   /** @param handover a newcomer takes over an `Identity` in use (the old pipe is closed) */
   constructor(handover = false) {
-    this.#handover = handover;
+    this.handover = handover;
   }
 
   #generatedId(): Uint8Array {
@@ -85,7 +86,7 @@ class RouterCore {
     } else {
       const holder = this.#byId.get(idKey(id));
       if (holder !== undefined) {
-        if (!this.#handover) return false;
+        if (!this.handover) return false;
         // handover: the old pipe keeps a fresh id for what it already sent, and goes
         const fresh = this.#generatedId();
         holder.data = fresh;
@@ -122,12 +123,13 @@ class RouterCore {
 
 class RouterPattern implements Pattern<Frames, ZmtpPeer> {
   #host!: PatternHost;
-  #core: RouterCore;
-  #mandatory: boolean;
+  readonly core: RouterCore;
+  /** Read at each send (settable live). */
+  mandatory: boolean;
 
   constructor(mandatory: boolean, handover: boolean) {
-    this.#mandatory = mandatory;
-    this.#core = new RouterCore(handover);
+    this.mandatory = mandatory;
+    this.core = new RouterCore(handover);
   }
 
   bind(host: PatternHost): void {
@@ -135,19 +137,19 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
   }
 
   attach(pipe: ZmtpPipe): undefined {
-    this.#core.attach(pipe);
+    this.core.attach(pipe);
   }
 
   detach(pipe: ZmtpPipe): void {
-    this.#core.detach(pipe);
+    this.core.detach(pipe);
   }
 
   readable(pipe: ZmtpPipe): void {
-    if (!this.#core.routed(pipe)) {
+    if (!this.core.routed(pipe)) {
       while (pipe.recv() !== undefined) this.#host.stats.dropped++;
       return;
     }
-    this.#core.fq.activated(pipe);
+    this.core.fq.activated(pipe);
     this.#host.wakeRecv();
   }
 
@@ -157,9 +159,9 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
 
   trySend(frames: Frames): boolean {
     const [id, ...body] = frames;
-    const pipe = this.#core.lookup(id!);
+    const pipe = this.core.lookup(id!);
     if (pipe === undefined || pipe.isClosed) {
-      if (this.#mandatory) {
+      if (this.mandatory) {
         throw new MqError("EHOSTUNREACH", "zmq.Router: no connected peer has that routing id");
       }
       this.#host.stats.dropped++;
@@ -171,7 +173,7 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
       return true;
     }
     if (!pipe.writable) {
-      if (this.#mandatory) return false;
+      if (this.mandatory) return false;
       this.#host.stats.dropped++;
       return true;
     }
@@ -181,7 +183,7 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
   }
 
   tryRecv(): Frames | undefined {
-    const fq = this.#core.fq;
+    const fq = this.core.fq;
     const frames = fq.recv();
     if (frames === undefined) return undefined;
     this.#host.stats.rxMsgs++;
@@ -208,17 +210,55 @@ class RouterPattern implements Pattern<Frames, ZmtpPeer> {
  * ```
  */
 export class Router extends ZmqSocket {
+  #pattern: RouterPattern;
+
   /** Creates a ROUTER socket. */
   constructor(options: RouterOptions = {}) {
-    checkBoolean("immediate", options.immediate); // no effect on ROUTER (see the module doc)
-    super(
-      "ROUTER",
-      new RouterPattern(
-        checkBoolean("mandatory", options.mandatory),
-        checkBoolean("handover", options.handover),
-      ),
-      options,
-      ["mandatory", "handover", "immediate"],
+    const pattern = new RouterPattern(
+      checkBoolean("mandatory", options.mandatory),
+      checkBoolean("handover", options.handover),
     );
+    // `immediate` is checked and kept, with no effect on ROUTER (see the module doc)
+    super("ROUTER", pattern, options, ["mandatory", "handover", "immediate"]);
+    this.#pattern = pattern;
+  }
+
+  /**
+   * Reject (`EHOSTUNREACH`) or wait instead of dropping what cannot be routed (see
+   * {@linkcode RouterOptions.mandatory}). Set live: applies to the sends made afterwards
+   * (libzmq's `ZMQ_ROUTER_MANDATORY` may change at any time too).
+   *
+   * @example
+   * ```ts
+   * import { Router } from "./router.ts";
+   * await using router = new Router();
+   * router.mandatory = true;
+   * await router.send(["nobody", "hi"]).catch((e) => console.log(e.code)); // EHOSTUNREACH
+   * ```
+   */
+  get mandatory(): boolean {
+    return this.#pattern.mandatory;
+  }
+  set mandatory(value: boolean) {
+    this.#pattern.mandatory = checkBoolean("mandatory", value);
+  }
+
+  /**
+   * A newcomer with a routing id in use takes it over (see {@linkcode RouterOptions.handover}).
+   * Set live: applies to the peers that arrive afterwards (libzmq's `ZMQ_ROUTER_HANDOVER` too).
+   */
+  get handover(): boolean {
+    return this.#pattern.core.handover;
+  }
+  set handover(value: boolean) {
+    this.#pattern.core.handover = checkBoolean("handover", value);
+  }
+
+  /** `immediate` (see {@linkcode ImmediateOptions.immediate}): kept, with no effect on ROUTER. */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
   }
 }

@@ -16,6 +16,7 @@ import { multipartError, SingleFramePattern } from "./client.ts";
 import type { ImmediateOptions } from "./options.ts";
 import { checkBoolean } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmtpPeer } from "./socket.ts";
+import { RECV_REFUSED } from "../directions.ts";
 
 class ScatterPattern extends SingleFramePattern {
   override readable(pipe: Pipe<Frames, ZmtpPeer>): void {
@@ -43,9 +44,23 @@ class ScatterPattern extends SingleFramePattern {
  * ```
  */
 export class Scatter extends ZmqSocket {
+  /** A mark for the type checker only: this socket sends only, so `recv` does not compile. */
+  declare readonly [RECV_REFUSED]: "zmq.Scatter cannot receive; use zmq.Gather";
+
   /** Creates a SCATTER socket. */
   constructor(options: ImmediateOptions = {}) {
     const pattern = new ScatterPattern(!checkBoolean("immediate", options.immediate));
     super("SCATTER", pattern, options, ["immediate"], (f) => multipartError(f, "zmq.Scatter"));
+  }
+
+  /**
+   * Send only over completed connections (see {@linkcode ImmediateOptions.immediate}). Set live:
+   * applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  get immediate(): boolean {
+    return this.immediateOption;
+  }
+  set immediate(value: boolean) {
+    this.immediateOption = value;
   }
 }

@@ -6,9 +6,11 @@
  * @module
  */
 import {
+  checkBoolean,
   checkInteger,
   describe,
   type EndpointOptions,
+  fixedOptions,
   resolveSocketOptions,
   type SocketOptions,
 } from "../options.ts";
@@ -26,6 +28,7 @@ import {
 import type { SocketTypeName } from "./socket_types.ts";
 import type { TransportEndpointOptions } from "../../transports/registry.ts";
 import { DEFAULT_MAX_MSG_FRAMES } from "./frame.ts";
+import type { ImmediateOptions } from "./options.ts";
 
 export type { ZmtpPeer, ZmtpVersion } from "./engine.ts";
 
@@ -130,28 +133,45 @@ function checkRoutingId(value: Uint8Array | string | undefined): Uint8Array | un
   return bytes;
 }
 
-function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer, EngineOptions> {
+/** The checks of the engine's numeric options, in the constructor and when set live. */
+const ENGINE_CHECKS = {
+  maxMsgSize: (v: unknown): number => checkInteger("maxMsgSize", v, -1, MAX_MS),
+  maxMsgFrames: (v: unknown): number => checkInteger("maxMsgFrames", v, -1, MAX_MS),
+  heartbeatIvl: (v: unknown): number => checkInteger("heartbeatIvl", v, 0, MAX_MS),
+  heartbeatTtl: (v: unknown): number => checkInteger("heartbeatTtl", v, 0, MAX_TTL_MS),
+  heartbeatTimeout: (v: unknown): number => checkInteger("heartbeatTimeout", v, 0, MAX_MS),
+} as const;
+
+/** The family's settings that may change while the socket lives (read as endpoints are made). */
+interface ZmtpSettings {
+  engine: EngineOptions;
+}
+
+function zmtpFamily(settings: ZmtpSettings): Family<Frames, ZmtpPeer, EngineOptions> {
+  const socketType = settings.engine.socketType;
   return {
     name: "zmtp",
-    local: {
-      socketType: engine.socketType,
-      identity: engine.routingId ?? new Uint8Array(0),
-      minor: 1,
-      version: "3.1",
-      metadata: new Map(),
+    // a getter: routingId may change until the first bind/connect
+    get local(): ZmtpPeer {
+      return {
+        socketType,
+        identity: settings.engine.routingId ?? new Uint8Array(0),
+        minor: 1,
+        version: "3.1",
+        metadata: new Map(),
+      };
     },
     endpointOptions: ["maxMsgSize", "maxMsgFrames"],
     wireOptions: (o) => {
+      const engine = settings.engine;
       if (o.maxMsgSize === undefined && o.maxMsgFrames === undefined) return engine;
       const { maxMsgSize, maxMsgFrames } = o;
       return {
         ...engine,
-        ...(maxMsgSize === undefined
-          ? {}
-          : { maxMsgSize: checkInteger("maxMsgSize", maxMsgSize, -1, MAX_MS) }),
+        ...(maxMsgSize === undefined ? {} : { maxMsgSize: ENGINE_CHECKS.maxMsgSize(maxMsgSize) }),
         ...(maxMsgFrames === undefined
           ? {}
-          : { maxMsgFrames: checkInteger("maxMsgFrames", maxMsgFrames, -1, MAX_MS) }),
+          : { maxMsgFrames: ENGINE_CHECKS.maxMsgFrames(maxMsgFrames) }),
       };
     },
     handshake(conn, traits, options) {
@@ -164,7 +184,7 @@ function zmtpFamily(engine: EngineOptions): Family<Frames, ZmtpPeer, EngineOptio
       }
       return zmtpHandshake(conn, options);
     },
-    refuse: (peer) => refusePeerType(engine.socketType, peer.socketType),
+    refuse: (peer) => refusePeerType(socketType, peer.socketType),
     measure: (frames) => {
       let size = 0;
       for (let i = 0; i < frames.length; i++) size += frames[i]!.length;
@@ -179,29 +199,17 @@ function engineOptions(
   options: ZmqSocketOptions,
   hooks: TrafficHooksFor | undefined,
 ): EngineOptions {
-  const maxMsgSize = checkInteger("maxMsgSize", options.maxMsgSize ?? -1, -1, MAX_MS);
-  const maxMsgFrames = checkInteger(
-    "maxMsgFrames",
-    options.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES,
-    -1,
-    MAX_MS,
-  );
   const routingId = checkRoutingId(options.routingId);
-  const heartbeatIvl = checkInteger("heartbeatIvl", options.heartbeatIvl ?? 0, 0, MAX_MS);
-  const heartbeatTtl = checkInteger("heartbeatTtl", options.heartbeatTtl ?? 0, 0, MAX_TTL_MS);
-  const heartbeatTimeout = checkInteger(
-    "heartbeatTimeout",
-    options.heartbeatTimeout ?? heartbeatIvl,
-    0,
-    MAX_MS,
-  );
+  const { heartbeatTimeout } = options; // unset, it follows heartbeatIvl (libzmq's -1)
   return {
     socketType,
-    maxMsgSize,
-    maxMsgFrames,
-    heartbeatIvl,
-    heartbeatTtl,
-    heartbeatTimeout,
+    maxMsgSize: ENGINE_CHECKS.maxMsgSize(options.maxMsgSize ?? -1),
+    maxMsgFrames: ENGINE_CHECKS.maxMsgFrames(options.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES),
+    heartbeatIvl: ENGINE_CHECKS.heartbeatIvl(options.heartbeatIvl ?? 0),
+    heartbeatTtl: ENGINE_CHECKS.heartbeatTtl(options.heartbeatTtl ?? 0),
+    ...(heartbeatTimeout === undefined
+      ? {}
+      : { heartbeatTimeout: ENGINE_CHECKS.heartbeatTimeout(heartbeatTimeout) }),
     ...(routingId === undefined ? {} : { routingId }),
     ...(hooks === undefined ? {} : { hooks }),
   };
@@ -224,6 +232,8 @@ function engineOptions(
  */
 export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
   #core: SocketCore<Frames, ZmtpPeer, EngineOptions>;
+  #settings: ZmtpSettings;
+  #immediate: boolean;
 
   /**
    * @param socketType the wire identity
@@ -250,8 +260,9 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
       ...HEARTBEAT_OPTIONS,
       ...extra,
     ]);
+    const settings = { engine: engineOptions(socketType, options, hooks) };
     const core = new SocketCore(
-      zmtpFamily(engineOptions(socketType, options, hooks)),
+      zmtpFamily(settings),
       pattern,
       resolved,
       `zmq.${socketType} socket`,
@@ -264,6 +275,158 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
     };
     super(core as SocketCore<Frames, unknown>, encode);
     this.#core = core;
+    this.#settings = settings;
+    // only the types that list it take the option; the others have no queues to skip
+    this.#immediate = extra.includes("immediate") &&
+      checkBoolean("immediate", (options as ImmediateOptions).immediate);
+  }
+
+  static {
+    fixedOptions(this.prototype, ["socketType"], "it is the socket's type");
+  }
+
+  /** The socket type, as sent in the handshake (`"PUSH"`, `"DEALER"`, ...); read-only. */
+  get socketType(): SocketTypeName {
+    return this.#settings.engine.socketType;
+  }
+
+  /**
+   * The routing id announced to peers (see {@linkcode ZmqSocketOptions.routingId}), or undefined.
+   * Settable until the first `bind` or `connect`, then fixed (`ESTATE`): peers, a ROUTER first,
+   * know the socket by it (libzmq applies a change to later connects only).
+   *
+   * @example Name a worker before it connects, as zeromq.js users do
+   * ```ts
+   * import { Dealer } from "./mod.ts";
+   * await using worker = new Dealer();
+   * worker.routingId = "worker-1";
+   * console.log(new TextDecoder().decode(worker.routingId)); // worker-1
+   * ```
+   */
+  get routingId(): Uint8Array | undefined {
+    return this.#settings.engine.routingId;
+  }
+  set routingId(id: Uint8Array | string | undefined) {
+    const routingId = checkRoutingId(id);
+    if (this.#core.started) {
+      throw new MqError(
+        "ESTATE",
+        `${this.#core.label}: routingId cannot change after bind or connect; set it before`,
+      );
+    }
+    const { routingId: _old, ...engine } = this.#settings.engine;
+    this.#settings.engine = routingId === undefined ? engine : { ...engine, routingId };
+  }
+
+  /**
+   * Largest message accepted from a peer, in bytes (-1: no limit). Set live: applies to the
+   * endpoints made afterwards (libzmq's `ZMQ_MAXMSGSIZE` to later binds and connects).
+   *
+   * @example
+   * ```ts
+   * import { Pull } from "./mod.ts";
+   * await using pull = new Pull();
+   * pull.maxMsgSize = 1024;
+   * console.log(pull.maxMsgSize); // 1024
+   * ```
+   */
+  get maxMsgSize(): number {
+    return this.#settings.engine.maxMsgSize;
+  }
+  set maxMsgSize(bytes: number) {
+    this.#setEngine("maxMsgSize", bytes);
+  }
+
+  /**
+   * Most frames a message from a peer may have (-1: no limit). Set live: applies to the endpoints
+   * made afterwards.
+   *
+   * @example
+   * ```ts
+   * import { Pull } from "./mod.ts";
+   * await using pull = new Pull();
+   * pull.maxMsgFrames = 16;
+   * console.log(pull.maxMsgFrames); // 16
+   * ```
+   */
+  get maxMsgFrames(): number {
+    return this.#settings.engine.maxMsgFrames ?? DEFAULT_MAX_MSG_FRAMES;
+  }
+  set maxMsgFrames(frames: number) {
+    this.#setEngine("maxMsgFrames", frames);
+  }
+
+  /**
+   * Milliseconds between PINGs to each peer; 0 sends none. Set live: applies to the endpoints made
+   * afterwards (libzmq's `ZMQ_HEARTBEAT_IVL` to later binds and connects).
+   *
+   * @example
+   * ```ts
+   * import { Dealer } from "./mod.ts";
+   * await using dealer = new Dealer();
+   * dealer.heartbeatIvl = 1000;
+   * console.log(dealer.heartbeatTimeout); // 1000: it follows heartbeatIvl unless set
+   * ```
+   */
+  get heartbeatIvl(): number {
+    return this.#settings.engine.heartbeatIvl ?? 0;
+  }
+  set heartbeatIvl(ms: number) {
+    this.#setEngine("heartbeatIvl", ms);
+  }
+
+  /**
+   * The time-to-live our PINGs announce, in ms. Set live: applies to the endpoints made afterwards.
+   *
+   * @example
+   * ```ts
+   * import { Dealer } from "./mod.ts";
+   * await using dealer = new Dealer();
+   * dealer.heartbeatTtl = 3000;
+   * console.log(dealer.heartbeatTtl); // 3000
+   * ```
+   */
+  get heartbeatTtl(): number {
+    return this.#settings.engine.heartbeatTtl ?? 0;
+  }
+  set heartbeatTtl(ms: number) {
+    this.#setEngine("heartbeatTtl", ms);
+  }
+
+  /**
+   * How long after a PING to wait for any traffic before dropping the peer, in ms; 0 never drops.
+   * Unset, it follows `heartbeatIvl`. Set live: applies to the endpoints made afterwards.
+   *
+   * @example
+   * ```ts
+   * import { Dealer } from "./mod.ts";
+   * await using dealer = new Dealer({ heartbeatIvl: 500 });
+   * dealer.heartbeatTimeout = 2000;
+   * console.log(dealer.heartbeatTimeout); // 2000
+   * ```
+   */
+  get heartbeatTimeout(): number {
+    const { heartbeatTimeout, heartbeatIvl } = this.#settings.engine;
+    return heartbeatTimeout ?? heartbeatIvl ?? 0;
+  }
+  set heartbeatTimeout(ms: number) {
+    this.#setEngine("heartbeatTimeout", ms);
+  }
+
+  #setEngine(name: keyof typeof ENGINE_CHECKS, value: unknown): void {
+    this.#settings.engine = { ...this.#settings.engine, [name]: ENGINE_CHECKS[name](value) };
+  }
+
+  /**
+   * @internal `immediate`, for the socket types that take it ({@linkcode ImmediateOptions}): set
+   * live, it applies to the connects made afterwards (libzmq's `ZMQ_IMMEDIATE` likewise).
+   */
+  protected get immediateOption(): boolean {
+    return this.#immediate;
+  }
+  protected set immediateOption(value: boolean) {
+    this.#immediate = checkBoolean("immediate", value);
+    this.#core.setQueueWhileConnecting(!this.#immediate);
   }
 
   /**

@@ -16,11 +16,12 @@
  */
 import { MqError } from "../errors.ts";
 import type { ConflateOptions } from "./options.ts";
-import { checkBoolean } from "../options.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
 import { ZmqSocket } from "./socket.ts";
 import { subscriberHooks } from "./_subscription_hooks.ts";
 import { topicBytes } from "./_topics.ts";
 import { XsubPattern } from "./xsub.ts";
+import { SEND_REFUSED } from "../directions.ts";
 
 /** Options of a SUB socket. */
 export type SubOptions = ConflateOptions;
@@ -49,13 +50,32 @@ class SubPattern extends XsubPattern {
  * ```
  */
 export class Sub extends ZmqSocket {
+  /** A mark for the type checker only: this socket receives only, so `send` does not compile. */
+  declare readonly [SEND_REFUSED]: "zmq.Sub cannot send; use zmq.Pub, or subscribe()";
+
+  #conflate: boolean;
+
   #pattern: SubPattern;
 
   /** Creates a SUB socket (it receives nothing until `subscribe` is called). */
   constructor(options: SubOptions = {}) {
-    const pattern = new SubPattern(true, checkBoolean("conflate", options.conflate));
+    const conflate = checkBoolean("conflate", options.conflate);
+    const pattern = new SubPattern(true, conflate);
     super("SUB", pattern, options, ["conflate"], undefined, subscriberHooks);
     this.#pattern = pattern;
+    this.#conflate = conflate;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["conflate"]);
+  }
+
+  /**
+   * Keeps only the newest message (see {@linkcode ConflateOptions.conflate}); fixed when the
+   * socket is created: assigning it throws `EREADONLY` (libzmq applies it to later connects only).
+   */
+  get conflate(): boolean {
+    return this.#conflate;
   }
 
   /** Receives messages whose first frame starts with `topic` ("" = everything). Counted. */

@@ -25,7 +25,7 @@ import { invalid, MqError } from "../errors.ts";
 import type { Pattern, PatternHost } from "../pattern.ts";
 import type { Pipe } from "../pipe.ts";
 import { checkConflatable } from "./_conflate.ts";
-import { checkBoolean } from "../options.ts";
+import { checkBoolean, fixedOptions } from "../options.ts";
 import { type Frames, ZmqSocket, type ZmqSocketOptions, type ZmtpPeer } from "./socket.ts";
 import { publisherHooks } from "./_subscription_hooks.ts";
 import { parseSubscription, subscriptionMessage, topicBytes, topicKey } from "./_topics.ts";
@@ -64,9 +64,11 @@ interface PipeTopics {
 export interface XpubConfig {
   /** Report subscriptions and deliver upstream messages (XPUB); PUB drops both. */
   readonly xpub: boolean;
-  readonly verbose: boolean;
+  /** Read as each subscription arrives: settable live. */
+  verbose: boolean;
   readonly manual: boolean;
-  readonly welcome: Uint8Array | undefined;
+  /** Read as each peer attaches: settable live. */
+  welcome: Uint8Array | undefined;
   /** Keep only the newest message for a peer that cannot take it now (PUB's `conflate`). */
   readonly conflate?: boolean;
   /** "zmq.Pub" or "zmq.XPub", for error messages. */
@@ -86,6 +88,16 @@ export class XpubPattern implements Pattern<Frames, ZmtpPeer> {
 
   constructor(config: XpubConfig) {
     this.#config = config;
+  }
+
+  /** The configuration, of which `verbose` and `welcome` may change while the socket runs. */
+  get config(): XpubConfig {
+    return this.#config;
+  }
+
+  /** A conflating PUB's pipes hold one message each (libzmq ignores the HWMs then). */
+  get pinnedSendHwm(): number | undefined {
+    return this.#config.conflate === true ? 1 : undefined;
   }
 
   bind(host: PatternHost): void {
@@ -285,6 +297,56 @@ export class XPub extends ZmqSocket {
       publisherHooks,
     );
     this.#pattern = pattern;
+  }
+
+  static {
+    fixedOptions(this.prototype, ["manual"]);
+  }
+
+  /**
+   * Report every subscribe, not only the first to a topic (libzmq's `ZMQ_XPUB_VERBOSE`). Set
+   * live: applies to the subscriptions that arrive afterwards (libzmq allows it at any time too).
+   *
+   * @example
+   * ```ts
+   * import { XPub } from "./xpub.ts";
+   * await using xpub = new XPub();
+   * xpub.verbose = true;
+   * console.log(xpub.verbose); // true
+   * ```
+   */
+  get verbose(): boolean {
+    return this.#pattern.config.verbose;
+  }
+  set verbose(value: boolean) {
+    this.#pattern.config.verbose = checkBoolean("verbose", value);
+  }
+
+  /**
+   * Manual mode (see {@linkcode XPubOptions.manual}); fixed when the socket is created, as the
+   * bookkeeping of each peer's subscriptions depends on it: assigning it throws `EREADONLY`.
+   */
+  get manual(): boolean {
+    return this.#pattern.config.manual;
+  }
+
+  /**
+   * Sent to every new peer as it attaches (libzmq's `ZMQ_XPUB_WELCOME_MSG`), or undefined. Set
+   * live: applies to the peers that attach afterwards.
+   *
+   * @example
+   * ```ts
+   * import { XPub } from "./xpub.ts";
+   * await using xpub = new XPub();
+   * xpub.welcomeMessage = "hello";
+   * console.log(xpub.welcomeMessage?.length); // 5
+   * ```
+   */
+  get welcomeMessage(): Uint8Array | undefined {
+    return this.#pattern.config.welcome;
+  }
+  set welcomeMessage(message: Uint8Array | string | undefined) {
+    this.#pattern.config.welcome = checkWelcome(message);
   }
 
   /**
