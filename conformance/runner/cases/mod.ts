@@ -10,6 +10,8 @@ import { versionCases } from "./zmtp_version.ts";
 import { framingCases } from "./zmtp_framing.ts";
 import { heartbeatCases } from "./zmtp_heartbeat.ts";
 import { patternCases } from "./zmtp_patterns.ts";
+import { spWireCases } from "./sp_wire.ts";
+import { spPatternCases } from "./sp_patterns.ts";
 
 /**
  * All cases.
@@ -21,5 +23,13 @@ import { patternCases } from "./zmtp_patterns.ts";
  * ```
  */
 export function allCases(): readonly Case[] {
-  return [...greetingCases, ...versionCases, ...framingCases, ...heartbeatCases, ...patternCases];
+  return [
+    ...greetingCases,
+    ...versionCases,
+    ...framingCases,
+    ...heartbeatCases,
+    ...patternCases,
+    ...spWireCases,
+    ...spPatternCases,
+  ];
 }
