@@ -12,6 +12,7 @@ import { heartbeatCases } from "./zmtp_heartbeat.ts";
 import { patternCases } from "./zmtp_patterns.ts";
 import { spWireCases } from "./sp_wire.ts";
 import { spPatternCases } from "./sp_patterns.ts";
+import { vectorCases } from "./vectors.ts";
 
 /**
  * All cases.
@@ -31,5 +32,6 @@ export function allCases(): readonly Case[] {
     ...patternCases,
     ...spWireCases,
     ...spPatternCases,
+    ...vectorCases(),
   ];
 }
