@@ -53,8 +53,8 @@ function runtimeName(): string {
 }
 
 /**
- * Runs every case that applies to `target` (and matches the filter); the others are reported as
- * skipped with the reason.
+ * Runs every case that applies to `target` (its wire, type and role) and matches the filter; a
+ * case that finds out while running that it does not concern the target is reported as skipped.
  *
  * @example
  * ```ts ignore
@@ -72,14 +72,14 @@ export async function runCases(
 ): Promise<Report> {
   const stepMs = options.stepMs ?? 2000;
   const started = Date.now();
-  const chosen = cases.filter((c) => options.filter === undefined || options.filter.test(c.name));
+  const chosen = cases.filter((c) =>
+    c.appliesTo(target) && (options.filter === undefined || options.filter.test(c.name))
+  );
   const endpoint = options.endpoint ?? await openEndpoint(target);
   const results: CaseResult[] = [];
   try {
     for (const c of chosen) {
-      const result = c.appliesTo(target)
-        ? await runOne(c, target, endpoint, stepMs)
-        : skipped(c, `does not apply to a ${target.wire} ${target.type} target (${target.role})`);
+      const result = await runOne(c, target, endpoint, stepMs);
       results.push(result);
       options.onResult?.(result);
     }
@@ -109,10 +109,6 @@ function base(c: Case): Pick<CaseResult, "name" | "ids" | "section" | "differs">
     section: c.section,
     ...(c.differs === undefined ? {} : { differs: c.differs }),
   };
-}
-
-function skipped(c: Case, reason: string): CaseResult {
-  return { ...base(c), status: "skip", durationMs: 0, reason, notes: [], transcript: [] };
 }
 
 async function runOne(c: Case, target: Target, endpoint: Endpoint, stepMs: number): Promise<CaseResult> {
