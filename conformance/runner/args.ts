@@ -39,7 +39,8 @@ export interface CliOptions {
 }
 
 /** The usage text. */
-export const USAGE = `usage: cli.ts --wire zmtp|sp --type TYPE (--connect URL | --listen URL | --self deno|bun|inproc)
+export const USAGE =
+  `usage: cli.ts --wire zmtp|sp --type TYPE (--connect URL | --listen URL | --self deno|bun|inproc)
   --wire zmtp|sp        the wire the target speaks
   --type, --protocol T  ZMTP socket type (REP, PUB, ...) or SP protocol (req0, pub0, ...)
   --connect URL         the runner dials the target listening at URL (tcp:// or ipc://)
@@ -101,7 +102,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const connect = values.get("--connect");
   const listen = values.get("--listen");
   const self = values.get("--self");
-  if (connect !== undefined && listen !== undefined) throw new Error("give --connect or --listen, not both");
+  if (connect !== undefined && listen !== undefined) {
+    throw new Error("give --connect or --listen, not both");
+  }
   if (self !== undefined && self !== "deno" && self !== "bun" && self !== "inproc") {
     throw new Error("--self must be deno, bun or inproc");
   }
@@ -110,7 +113,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     throw new Error("give --connect URL, --listen URL or --self RUNTIME");
   }
   const timeout = Number(values.get("--timeout") ?? "2000");
-  if (!Number.isInteger(timeout) || timeout < 50) throw new Error("--timeout must be an integer of at least 50 (ms)");
+  if (!Number.isInteger(timeout) || timeout < 50) {
+    throw new Error("--timeout must be an integer of at least 50 (ms)");
+  }
   const filter = values.get("--filter");
   const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } =>
     (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };

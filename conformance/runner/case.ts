@@ -39,7 +39,8 @@ export interface Case {
 
 /** A rule id: upper-case words joined by dashes, ending in a number (as `ids_test.ts` reads them). */
 const ID = /[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*-[0-9]+/g;
-const ID_LIST = /^\s*[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*-[0-9]+(?:[\s,]+[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*-[0-9]+)*\s*$/;
+const ID_LIST =
+  /^\s*[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*-[0-9]+(?:[\s,]+[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)*-[0-9]+)*\s*$/;
 
 /**
  * The rule ids a case name carries in brackets.

@@ -20,16 +20,24 @@ const LABEL = { pass: "PASS", fail: "FAIL", skip: "N/A", error: "ERROR" } as con
 function row(r: CaseResult): string {
   const detail: string[] = [];
   if (r.status === "fail") {
-    detail.push(`<div>expected: ${esc(r.expected ?? "")}</div><div>observed: ${esc(r.observed ?? "")}</div>`);
+    detail.push(
+      `<div>expected: ${esc(r.expected ?? "")}</div><div>observed: ${esc(r.observed ?? "")}</div>`,
+    );
   }
   if (r.status === "error") detail.push(`<div>error: ${esc(r.error ?? "")}</div>`);
   if (r.status === "skip") detail.push(`<div>${esc(r.reason ?? "")}</div>`);
   if (r.differs !== undefined) detail.push(`<div><i>${esc(r.differs)}</i></div>`);
   for (const n of r.notes) detail.push(`<div>${esc(n)}</div>`);
   if (r.transcript.length > 0) {
-    detail.push(`<details open><summary>bytes sent (&gt;) and seen (&lt;)</summary><pre>${esc(transcriptLines(r.transcript).join("\n"))}</pre></details>`);
+    detail.push(
+      `<details open><summary>bytes sent (&gt;) and seen (&lt;)</summary><pre>${
+        esc(transcriptLines(r.transcript).join("\n"))
+      }</pre></details>`,
+    );
   }
-  return `<tr><td class="${r.status}">${LABEL[r.status]}</td><td>${esc(r.name)}${detail.join("")}</td><td>${r.durationMs} ms</td></tr>`;
+  return `<tr><td class="${r.status}">${LABEL[r.status]}</td><td>${esc(r.name)}${
+    detail.join("")
+  }</td><td>${r.durationMs} ms</td></tr>`;
 }
 
 /**
@@ -52,7 +60,9 @@ export function reportHtml(report: Report): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Conformance: ${esc(report.implementation)}</title><style>${STYLE}</style></head><body>
 <h1>${esc(report.implementation)}</h1>
-<p>${esc(t.wire)} ${esc(t.type)} at <code>${esc(t.url)}</code> (the runner ${esc(t.role)}s); ${esc(report.runner.runtime)}, ${esc(report.runner.startedAt)}, step deadline ${report.runner.stepMs} ms</p>
+<p>${esc(t.wire)} ${esc(t.type)} at <code>${esc(t.url)}</code> (the runner ${esc(t.role)}s); ${
+    esc(report.runner.runtime)
+  }, ${esc(report.runner.startedAt)}, step deadline ${report.runner.stepMs} ms</p>
 <p class="sum"><span class="pass">${s.passed} passed</span><span class="fail">${s.failed} failed</span><span class="skip">${s.skipped} not applicable</span><span class="error">${s.errors} errors</span><span>${s.total} cases</span></p>
 ${body}
 </body></html>

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Connection } from "../../transports/transport.ts";
-import { Transcript, toHex } from "./transcript.ts";
+import { toHex, Transcript } from "./transcript.ts";
 import { CaseFailure } from "./verdict.ts";
 
 /**

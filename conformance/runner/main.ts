@@ -13,7 +13,7 @@ import type { Report } from "./report.ts";
 import { runCases } from "./run.ts";
 import { runSelf } from "./self.ts";
 import { checkTarget } from "./target.ts";
-import { resultLines, reportText } from "./text.ts";
+import { reportText, resultLines } from "./text.ts";
 
 /** Where the program writes. */
 export interface MainIO {
@@ -43,7 +43,9 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
   let o;
   try {
     o = parseArgs(argv);
-    if (!o.list) checkTarget({ wire: o.wire, type: o.type, url: o.url ?? "tcp://x:0", role: o.role });
+    if (!o.list) {
+      checkTarget({ wire: o.wire, type: o.type, url: o.url ?? "tcp://x:0", role: o.role });
+    }
   } catch (e) {
     io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
     return 2;
@@ -69,7 +71,14 @@ export async function main(argv: readonly string[], io: MainIO): Promise<number>
   let report: Report;
   try {
     report = o.self !== undefined
-      ? await runSelf({ ...common, wire: target.wire, type: target.type, role: o.role, runtime: o.self, ...(o.url === undefined ? {} : { url: o.url }) })
+      ? await runSelf({
+        ...common,
+        wire: target.wire,
+        type: target.type,
+        role: o.role,
+        runtime: o.self,
+        ...(o.url === undefined ? {} : { url: o.url }),
+      })
       : await runCases(target, allCases(), common);
   } catch (e) {
     io.err(`the run could not start: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -111,7 +111,12 @@ function base(c: Case): Pick<CaseResult, "name" | "ids" | "section" | "differs">
   };
 }
 
-async function runOne(c: Case, target: Target, endpoint: Endpoint, stepMs: number): Promise<CaseResult> {
+async function runOne(
+  c: Case,
+  target: Target,
+  endpoint: Endpoint,
+  stepMs: number,
+): Promise<CaseResult> {
   const transcript = new Transcript();
   const links: Link[] = [];
   const notes: string[] = [];
@@ -131,7 +136,10 @@ async function runOne(c: Case, target: Target, endpoint: Endpoint, stepMs: numbe
   const limit = caseLimit(stepMs);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const cutOff = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the case did not finish within ${limit} ms`)), limit);
+    timer = setTimeout(
+      () => reject(new Error(`the case did not finish within ${limit} ms`)),
+      limit,
+    );
   });
   let outcome: Partial<CaseResult> & Pick<CaseResult, "status">;
   const running = c.run(ctx);

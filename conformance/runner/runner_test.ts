@@ -17,7 +17,11 @@ async function passes(options: SelfOptions): Promise<Report> {
   const report = await runSelf({ stepMs: STEP, ...options });
   const { passed, failed, errors, skipped } = report.summary;
   assert.equal(failed + errors, 0, reportText(report));
-  assert.equal(skipped, 0, `edgemq speaks ZMTP 3.1: nothing should be skipped\n${reportText(report)}`);
+  assert.equal(
+    skipped,
+    0,
+    `edgemq speaks ZMTP 3.1: nothing should be skipped\n${reportText(report)}`,
+  );
   assert.ok(passed >= 5, `only ${passed} cases ran for ${options.wire} ${options.type}`);
   return report;
 }
@@ -47,7 +51,9 @@ describe("conformance runner against edgemq", () => {
   });
 
   test("SP pair1 over ipc passes every case, the ipc type byte checked", async () => {
-    const url = `ipc:///tmp/edgemq-runner-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.ipc`;
+    const url = `ipc:///tmp/edgemq-runner-${Date.now()}-${
+      Math.random().toString(36).slice(2, 8)
+    }.ipc`;
     const report = await passes({ wire: "sp", type: "pair1", url });
     assert.ok(report.results.some((r) => r.ids.includes("SP-IPC-2") && r.status === "pass"));
   });

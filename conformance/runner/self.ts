@@ -55,7 +55,13 @@ export async function runSelf(options: SelfOptions): Promise<Report> {
   const endpoint = await openEndpoint({ wire: options.wire, type: options.type, url, role });
   let t;
   try {
-    t = await startEdgemq({ wire: options.wire, type: options.type, role, url: endpoint.url, runtime });
+    t = await startEdgemq({
+      wire: options.wire,
+      type: options.type,
+      role,
+      url: endpoint.url,
+      runtime,
+    });
   } catch (e) {
     await endpoint.close();
     throw e;

@@ -75,20 +75,21 @@ export const ZMTP_WRONG_PEER: Readonly<Record<string, string>> = {
 };
 
 /** SP protocols the runner knows: own id and the id of the peer the runner plays (SP-ID-1/2). */
-export const SP_PROTOCOLS: Readonly<Record<string, { readonly id: number; readonly peer: number }>> =
-  {
-    pair0: { id: 0x10, peer: 0x10 },
-    pair1: { id: 0x11, peer: 0x11 },
-    pub0: { id: 0x20, peer: 0x21 },
-    sub0: { id: 0x21, peer: 0x20 },
-    req0: { id: 0x30, peer: 0x31 },
-    rep0: { id: 0x31, peer: 0x30 },
-    push0: { id: 0x50, peer: 0x51 },
-    pull0: { id: 0x51, peer: 0x50 },
-    surveyor0: { id: 0x62, peer: 0x63 },
-    respondent0: { id: 0x63, peer: 0x62 },
-    bus0: { id: 0x70, peer: 0x70 },
-  };
+export const SP_PROTOCOLS: Readonly<
+  Record<string, { readonly id: number; readonly peer: number }>
+> = {
+  pair0: { id: 0x10, peer: 0x10 },
+  pair1: { id: 0x11, peer: 0x11 },
+  pub0: { id: 0x20, peer: 0x21 },
+  sub0: { id: 0x21, peer: 0x20 },
+  req0: { id: 0x30, peer: 0x31 },
+  rep0: { id: 0x31, peer: 0x30 },
+  push0: { id: 0x50, peer: 0x51 },
+  pull0: { id: 0x51, peer: 0x50 },
+  surveyor0: { id: 0x62, peer: 0x63 },
+  respondent0: { id: 0x63, peer: 0x62 },
+  bus0: { id: 0x70, peer: 0x70 },
+};
 
 /**
  * Checks a target description: a known type for its wire, a tcp:// or ipc:// URL.

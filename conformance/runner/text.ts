@@ -46,7 +46,7 @@ export function resultLines(r: CaseResult, verbose = false): string[] {
     if (r.differs !== undefined) more(`note: ${r.differs}`);
     for (const n of r.notes) more(`note: ${n}`);
     for (const t of transcriptLines(r.transcript)) more(t);
-  } else if (verbose) for (const n of r.notes) more(`note: ${n}`);
+  } else if (verbose) { for (const n of r.notes) more(`note: ${n}`); }
   return lines;
 }
 
@@ -76,6 +76,8 @@ export function reportText(report: Report, verbose = false): string {
   }
   const s = report.summary;
   const errors = s.errors > 0 ? `, ${s.errors} errors` : "";
-  out.push(`${s.total} tests, ${s.passed} passed, ${s.skipped} skipped, ${s.failed} failed${errors}`);
+  out.push(
+    `${s.total} tests, ${s.passed} passed, ${s.skipped} skipped, ${s.failed} failed${errors}`,
+  );
   return out.join("\n") + "\n";
 }

@@ -43,7 +43,10 @@ export function toHex(bytes: Uint8Array): string {
  * ```
  */
 export function fromHex(hex: string): Uint8Array {
-  return Uint8Array.from({ length: hex.length >> 1 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  return Uint8Array.from(
+    { length: hex.length >> 1 },
+    (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16),
+  );
 }
 
 /**

@@ -80,7 +80,9 @@ export function encodeFrame(flags: number, body: Uint8Array, long = body.length 
  * ```
  */
 export function encodeMessage(frames: readonly Uint8Array[], long = false): Uint8Array {
-  const parts = frames.map((f, i) => encodeFrame(i < frames.length - 1 ? MORE : 0, f, long || f.length > 255));
+  const parts = frames.map((f, i) =>
+    encodeFrame(i < frames.length - 1 ? MORE : 0, f, long || f.length > 255)
+  );
   return concat(parts);
 }
 
@@ -120,10 +122,18 @@ export function parseMetadata(data: Uint8Array): Map<string, Uint8Array> {
   while (at < data.length) {
     const nameLength = data[at]!;
     const valueAt = at + 1 + nameLength + 4;
-    expect(valueAt <= data.length, "metadata: name length, name, 4-byte value length", `truncated at byte ${at}: ${toHex(data)}`);
+    expect(
+      valueAt <= data.length,
+      "metadata: name length, name, 4-byte value length",
+      `truncated at byte ${at}: ${toHex(data)}`,
+    );
     const name = dec.decode(data.subarray(at + 1, at + 1 + nameLength));
     const valueLength = view.getUint32(at + 1 + nameLength);
-    expect(valueAt + valueLength <= data.length, `metadata: property ${name} of ${valueLength} bytes`, `truncated: ${toHex(data)}`);
+    expect(
+      valueAt + valueLength <= data.length,
+      `metadata: property ${name} of ${valueLength} bytes`,
+      `truncated: ${toHex(data)}`,
+    );
     if (!props.has(name)) props.set(name, data.slice(valueAt, valueAt + valueLength));
     at = valueAt + valueLength;
   }
@@ -186,7 +196,11 @@ export class ZmtpPeer {
   async readSignature(): Promise<Uint8Array> {
     const sig = await this.link.read(10, "a greeting signature");
     expect(sig[0] === 0xff, "signature byte 0 is 0xFF", `0x${toHex(sig.subarray(0, 1))}`);
-    expect((sig[9]! & 1) === 1, "signature byte 9 has bit 0 set (0x7F)", `0x${toHex(sig.subarray(9, 10))}`);
+    expect(
+      (sig[9]! & 1) === 1,
+      "signature byte 9 has bit 0 set (0x7F)",
+      `0x${toHex(sig.subarray(9, 10))}`,
+    );
     return sig;
   }
 
@@ -197,7 +211,11 @@ export class ZmtpPeer {
     if (major < 3) {
       const type = (await this.link.read(1, "a ZMTP 2.0 socket-type byte"))[0]!;
       this.framing = 2;
-      return (this.greeting = { raw: concat([sig, new Uint8Array([major, type])]), major, v2Type: type });
+      return (this.greeting = {
+        raw: concat([sig, new Uint8Array([major, type])]),
+        major,
+        v2Type: type,
+      });
     }
     const rest = await this.link.read(53, "the rest of a 64-byte greeting");
     const raw = concat([sig, new Uint8Array([major]), rest]);
@@ -227,7 +245,11 @@ export class ZmtpPeer {
   /** Reads the next command, which must be named `name` (a data frame first is a failure). */
   async readCommand(name: string): Promise<Command> {
     const f = await this.readFrame(`a ${name} command`);
-    expect((f.flags & COMMAND) !== 0, `a ${name} command frame`, `a data frame (flags 0x${f.flags.toString(16)}) ${toHex(f.body)}`);
+    expect(
+      (f.flags & COMMAND) !== 0,
+      `a ${name} command frame`,
+      `a data frame (flags 0x${f.flags.toString(16)}) ${toHex(f.body)}`,
+    );
     const cmd = parseCommand(f.body);
     expect(cmd.name === name, `a ${name} command`, `a ${cmd.name} command`);
     return cmd;
@@ -313,7 +335,11 @@ export function readyCommand(props: Record<string, string>, identity?: Uint8Arra
 
 /** A command body as name and data, or a failure if it is malformed (ZMTP-CMD-1). */
 export function parseCommand(body: Uint8Array): Command {
-  expect(body.length >= 1 && body[0]! >= 1 && 1 + body[0]! <= body.length, "a command: name length 1-255, name, data", `body ${toHex(body)}`);
+  expect(
+    body.length >= 1 && body[0]! >= 1 && 1 + body[0]! <= body.length,
+    "a command: name length 1-255, name, data",
+    `body ${toHex(body)}`,
+  );
   return { name: dec.decode(body.subarray(1, 1 + body[0]!)), data: body.slice(1 + body[0]!) };
 }
 
@@ -339,7 +365,11 @@ export function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Fails unless the frames are exactly `want`. */
-export function expectFrames(got: readonly Uint8Array[], want: readonly Uint8Array[], what: string): void {
+export function expectFrames(
+  got: readonly Uint8Array[],
+  want: readonly Uint8Array[],
+  what: string,
+): void {
   const ok = got.length === want.length && got.every((g, i) => same(g, want[i]!));
   if (!ok) throw new CaseFailure(`${what}: ${showFrames(want)}`, showFrames(got));
 }

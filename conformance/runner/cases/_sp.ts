@@ -6,7 +6,7 @@
  * @module
  */
 import type { Case, CaseContext } from "../case.ts";
-import { SP_PROTOCOLS, type Role, type Target } from "../target.ts";
+import { type Role, SP_PROTOCOLS, type Target } from "../target.ts";
 import { SpPeer, withWords, wordAt } from "../sp_peer.ts";
 import { bytes, same, show } from "../zmtp_peer.ts";
 import { toHex } from "../transcript.ts";
@@ -91,8 +91,16 @@ export function checkEcho(target: Target, sent: Uint8Array, got: Uint8Array): vo
   const words = 4 * leadWords(target.type).length;
   const body = target.reply ?? sent.subarray(words);
   if (target.type === "pair1") {
-    expect(got.length >= 4 && wordAt(got, 0) <= 255, "a pair1 hop count word (0-255) first", toHex(got));
-    expect(same(got.subarray(4), body), `the body ${show(body)} after the hop count`, show(got.subarray(4)));
+    expect(
+      got.length >= 4 && wordAt(got, 0) <= 255,
+      "a pair1 hop count word (0-255) first",
+      toHex(got),
+    );
+    expect(
+      same(got.subarray(4), body),
+      `the body ${show(body)} after the hop count`,
+      show(got.subarray(4)),
+    );
     return;
   }
   const want = new Uint8Array(words + body.length);
@@ -114,7 +122,11 @@ export async function probe(ctx: CaseContext, peer: SpPeer): Promise<void> {
     case "req0":
     case "surveyor0": {
       const msg = await peer.recv(`a ${t.type === "req0" ? "request" : "survey"}`);
-      expect(msg.length >= 4 && (wordAt(msg, 0) & 0x80000000) !== 0, "an id word with bit 31 set first", toHex(msg));
+      expect(
+        msg.length >= 4 && (wordAt(msg, 0) & 0x80000000) !== 0,
+        "an id word with bit 31 set first",
+        toHex(msg),
+      );
       return;
     }
     case "pub0":

@@ -76,7 +76,12 @@ export function expectedEcho(target: Target, frames: readonly Uint8Array[]): Uin
 }
 
 /** Sends `frames` to an echo type and checks the answer is exactly the expected echo. */
-export async function expectEchoOf(peer: ZmtpPeer, target: Target, frames: readonly (Uint8Array | string)[], what: string): Promise<void> {
+export async function expectEchoOf(
+  peer: ZmtpPeer,
+  target: Target,
+  frames: readonly (Uint8Array | string)[],
+  what: string,
+): Promise<void> {
   const sent = frames.map(bytes);
   peer.send(sent);
   const got = await peer.recvBodies(`the answer to ${showFrames(sent)}`);
@@ -101,7 +106,9 @@ export function subscribe(peer: ZmtpPeer, topic: Uint8Array, cancel = false): vo
 }
 
 /** Reads the target's next subscription, in whichever form the version allows; returns the topic. */
-export async function recvSubscription(peer: ZmtpPeer): Promise<{ topic: Uint8Array; form: "command" | "message" }> {
+export async function recvSubscription(
+  peer: ZmtpPeer,
+): Promise<{ topic: Uint8Array; form: "command" | "message" }> {
   for (;;) {
     const item = await peer.next("a subscription (SUBSCRIBE command or 0x01 + topic message)");
     if (item.kind === "command") {
@@ -128,7 +135,11 @@ export async function probe(ctx: CaseContext, peer: ZmtpPeer): Promise<void> {
       return await expectEchoOf(peer, t, probeRequest(t.type), "the echo");
     case "REQ": {
       const req = await peer.recvBodies("a request");
-      expect(req.length >= 2 && req[0]!.length === 0, "a request: empty delimiter, then the body", showFrames(req));
+      expect(
+        req.length >= 2 && req[0]!.length === 0,
+        "a request: empty delimiter, then the body",
+        showFrames(req),
+      );
       return;
     }
     case "PUSH":

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Case } from "../case.ts";
-import { wordAt, withWords } from "../sp_peer.ts";
+import { withWords, wordAt } from "../sp_peer.ts";
 import { bytes, same, show } from "../zmtp_peer.ts";
 import { toHex } from "../transcript.ts";
 import { CaseFailure, expect } from "../verdict.ts";
@@ -38,7 +38,11 @@ export const spPatternCases: readonly Case[] = [
       peer.send(sent);
       const got = await peer.recv("the answer");
       const body = ctx.target.reply ?? bytes("through two devices");
-      expect(same(got.subarray(0, 12), sent.subarray(0, 12)), `the backtrace ${toHex(sent.subarray(0, 12))}`, toHex(got.subarray(0, 12)));
+      expect(
+        same(got.subarray(0, 12), sent.subarray(0, 12)),
+        `the backtrace ${toHex(sent.subarray(0, 12))}`,
+        toHex(got.subarray(0, 12)),
+      );
       expect(same(got.subarray(12), body), `the body ${show(body)}`, show(got.subarray(12)));
     },
   }),
@@ -46,13 +50,16 @@ export const spPatternCases: readonly Case[] = [
     section: REQREP,
     name: "rep0 never answers a request without a word with bit 31 set [SP-REP-3]",
     types: ["rep0"],
-    differs: "NNG and edgemq close the connection; nanomsg and mangos drop the request. Both pass: no answer is the rule.",
+    differs:
+      "NNG and edgemq close the connection; nanomsg and mangos drop the request. Both pass: no answer is the rule.",
     async run(ctx) {
       const peer = await connect(ctx);
       peer.send(withWords([0x00000001], bytes("no request id")));
       const back = await peer.link.collect(ctx.quietMs);
       expect(back.length === 0, "no answer", toHex(back));
-      ctx.note(peer.link.ended ? "the target closed the connection" : "the target kept the connection");
+      ctx.note(
+        peer.link.ended ? "the target closed the connection" : "the target kept the connection",
+      );
     },
   }),
   spCase({
@@ -76,7 +83,10 @@ export const spPatternCases: readonly Case[] = [
     async run(ctx) {
       const a = await connect(ctx);
       const b = await connect(ctx);
-      const [ra, rb] = [request("rep0", "from a", 0x8000000a), request("rep0", "from b", 0x8000000b)];
+      const [ra, rb] = [
+        request("rep0", "from a", 0x8000000a),
+        request("rep0", "from b", 0x8000000b),
+      ];
       b.send(rb);
       a.send(ra);
       checkEcho(ctx.target, ra, await a.recv("a's answer"));
@@ -89,7 +99,11 @@ export const spPatternCases: readonly Case[] = [
     types: ["req0"],
     async run(ctx) {
       const msg = await (await connect(ctx)).recv("a request");
-      expect(msg.length >= 4 && (wordAt(msg, 0) & 0x80000000) !== 0, "a request id word with bit 31 set", toHex(msg));
+      expect(
+        msg.length >= 4 && (wordAt(msg, 0) & 0x80000000) !== 0,
+        "a request id word with bit 31 set",
+        toHex(msg),
+      );
     },
   }),
   spCase({
@@ -101,8 +115,16 @@ export const spPatternCases: readonly Case[] = [
       const first = await peer.recv("a request");
       peer.send(first); // the reply: the same id, the body echoed
       const next = await peer.recv("the next request");
-      expect(next.length >= 4 && (wordAt(next, 0) & 0x80000000) !== 0, "a request id with bit 31 set", toHex(next));
-      expect(wordAt(next, 0) !== wordAt(first, 0), `a new id (not 0x${wordAt(first, 0).toString(16)})`, `0x${wordAt(next, 0).toString(16)}`);
+      expect(
+        next.length >= 4 && (wordAt(next, 0) & 0x80000000) !== 0,
+        "a request id with bit 31 set",
+        toHex(next),
+      );
+      expect(
+        wordAt(next, 0) !== wordAt(first, 0),
+        `a new id (not 0x${wordAt(first, 0).toString(16)})`,
+        `0x${wordAt(next, 0).toString(16)}`,
+      );
     },
   }),
   spCase({
@@ -118,7 +140,8 @@ export const spPatternCases: readonly Case[] = [
     section: PUBSUB,
     name: "pub0 ignores what a subscriber sends and keeps publishing [SP-PUB-4]",
     types: ["pub0"],
-    differs: "NNG 1.5.2 closes the connection when a sub0 peer sends anything (observed with nngcat).",
+    differs:
+      "NNG 1.5.2 closes the connection when a sub0 peer sends anything (observed with nngcat).",
     async run(ctx) {
       const peer = await connect(ctx);
       for (let i = 0; i < 5; i++) peer.send(bytes(`upstream ${i}`));
@@ -170,10 +193,12 @@ export const spPatternCases: readonly Case[] = [
   }),
   spCase({
     section: PAIR,
-    name: "pair0 and pair1 refuse a second peer while the first is connected [SP-PAIR-2, SP-PAIR1-4]",
+    name:
+      "pair0 and pair1 refuse a second peer while the first is connected [SP-PAIR-2, SP-PAIR1-4]",
     types: ["pair0", "pair1"],
     role: "dial",
-    differs: "nanomsg accepts the second connection and leaves it idle; NNG, mangos and edgemq close it.",
+    differs:
+      "nanomsg accepts the second connection and leaves it idle; NNG, mangos and edgemq close it.",
     async run(ctx) {
       const first = await connect(ctx);
       await expectEcho(first, ctx.target, request(ctx.target.type, "first"));
@@ -194,7 +219,8 @@ export const spPatternCases: readonly Case[] = [
   }),
   spCase({
     section: PAIR,
-    name: "pair1 drops a message with more hops than its limit and keeps the connection [SP-PAIR1-3]",
+    name:
+      "pair1 drops a message with more hops than its limit and keeps the connection [SP-PAIR1-3]",
     types: ["pair1"],
     async run(ctx) {
       const peer = await connect(ctx);
@@ -222,7 +248,11 @@ export const spPatternCases: readonly Case[] = [
     types: ["surveyor0"],
     async run(ctx) {
       const msg = await (await connect(ctx)).recv("a survey");
-      expect(msg.length >= 4 && (wordAt(msg, 0) & 0x80000000) !== 0, "a survey id with bit 31 set", toHex(msg));
+      expect(
+        msg.length >= 4 && (wordAt(msg, 0) & 0x80000000) !== 0,
+        "a survey id with bit 31 set",
+        toHex(msg),
+      );
     },
   }),
   spCase({
@@ -243,7 +273,11 @@ export const spPatternCases: readonly Case[] = [
     name: "respondent0 answers with the survey id in front [SP-SURV-6, SP-SURV-1]",
     types: ["respondent0"],
     async run(ctx) {
-      await expectEcho(await connect(ctx), ctx.target, request("respondent0", "how are you?", 0x80001234));
+      await expectEcho(
+        await connect(ctx),
+        ctx.target,
+        request("respondent0", "how are you?", 0x80001234),
+      );
     },
   }),
   spCase({
@@ -256,7 +290,9 @@ export const spPatternCases: readonly Case[] = [
       peer.send(withWords([0x00000002], bytes("no survey id")));
       const back = await peer.link.collect(ctx.quietMs);
       expect(back.length === 0, "no answer", toHex(back));
-      ctx.note(peer.link.ended ? "the target closed the connection" : "the target kept the connection");
+      ctx.note(
+        peer.link.ended ? "the target closed the connection" : "the target kept the connection",
+      );
     },
   }),
   spCase({

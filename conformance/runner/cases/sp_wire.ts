@@ -6,11 +6,21 @@
  */
 import type { Case } from "../case.ts";
 import { frame } from "../../_raw_sp.ts";
-import { SpPeer, spHeader } from "../sp_peer.ts";
+import { spHeader, SpPeer } from "../sp_peer.ts";
 import { concat } from "../zmtp_peer.ts";
 import { toHex } from "../transcript.ts";
 import { expect } from "../verdict.ts";
-import { checkEcho, connect, expectEcho, ownId, peerId, probe, request, SP_ECHO, spCase } from "./_sp.ts";
+import {
+  checkEcho,
+  connect,
+  expectEcho,
+  ownId,
+  peerId,
+  probe,
+  request,
+  SP_ECHO,
+  spCase,
+} from "./_sp.ts";
 
 const HEADER = "SP TCP mapping §Connection header";
 const FRAMING = "SP TCP mapping §Framing";
@@ -70,7 +80,11 @@ export const spWireCases: readonly Case[] = [
       const link = await ctx.open();
       link.write(spHeader(wrong));
       const closed = await link.closedWithin(ctx.stepMs);
-      expect(closed, `the target closes a connection from protocol 0x${wrong.toString(16)}`, `still open after ${ctx.stepMs} ms`);
+      expect(
+        closed,
+        `the target closes a connection from protocol 0x${wrong.toString(16)}`,
+        `still open after ${ctx.stepMs} ms`,
+      );
     },
   }),
   spCase({

@@ -28,7 +28,10 @@ interface Vector {
   readonly expect: { readonly serverToClient: { readonly messages: readonly string[][] } };
   readonly observed: {
     readonly clientToServer: { readonly downgradedTo2?: boolean };
-    readonly serverToClient: { readonly downgradedTo2?: boolean; readonly v2IdentityMissing?: boolean };
+    readonly serverToClient: {
+      readonly downgradedTo2?: boolean;
+      readonly v2IdentityMissing?: boolean;
+    };
   };
   readonly clientToServer: string;
   readonly serverToClient: string;
@@ -55,7 +58,11 @@ function stages(replayed: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
     ? Number(new DataView(replayed.buffer, replayed.byteOffset + greeting + 1, 8).getBigUint64(0))
     : replayed[greeting + 1]!;
   const handshake = greeting + (long ? 9 : 2) + size;
-  return [replayed.subarray(0, greeting), replayed.subarray(greeting, handshake), replayed.subarray(handshake)];
+  return [
+    replayed.subarray(0, greeting),
+    replayed.subarray(greeting, handshake),
+    replayed.subarray(handshake),
+  ];
 }
 
 /**
@@ -81,11 +88,19 @@ async function expectHandshakeShape(
     // a 3.x target that met a 2.0 peer: its signature, its major (3), then its socket-type byte
     await peer.readSignature();
     const head = await peer.link.read(2, "major version and ZMTP 2.0 socket-type byte");
-    expect(head[1] === ZMTP_TYPES[type], `a ZMTP 2.0 answer: major 3 then socket-type byte ${ZMTP_TYPES[type]}`, toHex(head));
+    expect(
+      head[1] === ZMTP_TYPES[type],
+      `a ZMTP 2.0 answer: major 3 then socket-type byte ${ZMTP_TYPES[type]}`,
+      toHex(head),
+    );
     peer.framing = 2;
     afterGreeting();
     const id = await peer.readFrame("the identity frame");
-    expect(id.flags === 0 && id.body.length <= 255, "one identity frame", `flags 0x${id.flags.toString(16)}`);
+    expect(
+      id.flags === 0 && id.body.length <= 255,
+      "one identity frame",
+      `flags 0x${id.flags.toString(16)}`,
+    );
     return;
   }
   const g = await peer.readGreeting();
@@ -93,7 +108,11 @@ async function expectHandshakeShape(
   expect(g.raw.length === 64 && g.mechanism === "NULL", "a 64-byte NULL greeting", toHex(g.raw));
   const props = parseMetadata((await peer.readCommand("READY")).data);
   const got = props.get("Socket-Type");
-  expect(got !== undefined && dec.decode(got) === type, `READY with Socket-Type ${type}`, got === undefined ? "none" : dec.decode(got));
+  expect(
+    got !== undefined && dec.decode(got) === type,
+    `READY with Socket-Type ${type}`,
+    got === undefined ? "none" : dec.decode(got),
+  );
 }
 
 /** The captured messages of one direction as frames. */
@@ -117,7 +136,8 @@ function asServer(v: Vector): Case {
   const type = v.server.socketType;
   return zmtpCase({
     section: VECTORS,
-    name: `answers the captured ${v.client.socketType} of ${v.id} in the captured shape [ZMTP-VEC-2]`,
+    name:
+      `answers the captured ${v.client.socketType} of ${v.id} in the captured shape [ZMTP-VEC-2]`,
     types: [type],
     async run(ctx) {
       const replayed = fromHex(v.clientToServer);
@@ -131,13 +151,21 @@ function asServer(v: Vector): Case {
         }
       } else if (type === "REP") {
         const got = (await peer.recv("the REP's answer")).map((f) => f.body);
-        expect(got.length >= 2 && got[0]!.length === 0, "an answer: the empty delimiter, then the body", showFrames(got));
+        expect(
+          got.length >= 2 && got[0]!.length === 0,
+          "an answer: the empty delimiter, then the body",
+          showFrames(got),
+        );
       } else {
         // PULL answers nothing; PUB sends only what matches the captured subscription ("msg")
         const got = await gather(peer, ctx.quietMs);
         for (const m of got) {
           const first = dec.decode(m[0]!.body);
-          expect(type === "PUB" && first.startsWith("msg"), type === "PUB" ? "only messages of the subscribed topic \"msg\"" : "nothing from a PULL", showFrames(m.map((f) => f.body)));
+          expect(
+            type === "PUB" && first.startsWith("msg"),
+            type === "PUB" ? 'only messages of the subscribed topic "msg"' : "nothing from a PULL",
+            showFrames(m.map((f) => f.body)),
+          );
         }
         expect(!peer.link.ended, "the connection stays open", "closed by the target");
       }
@@ -150,7 +178,8 @@ function asClient(v: Vector): Case {
   const type = v.client.socketType;
   return zmtpCase({
     section: VECTORS,
-    name: `answers the captured ${v.server.socketType} of ${v.id} in the captured shape [ZMTP-VEC-2]`,
+    name:
+      `answers the captured ${v.server.socketType} of ${v.id} in the captured shape [ZMTP-VEC-2]`,
     types: [type],
     async run(ctx) {
       const replayed = fromHex(v.serverToClient);
@@ -165,16 +194,28 @@ function asClient(v: Vector): Case {
         }
         const m = item.frames.map((f) => f.body);
         if (type === "SUB") {
-          expect(m.length === 1 && m[0]![0] === 1 && (v2 || replayed[11] === 0), "a subscription in the peer's version's form", showFrames(m));
+          expect(
+            m.length === 1 && m[0]![0] === 1 && (v2 || replayed[11] === 0),
+            "a subscription in the peer's version's form",
+            showFrames(m),
+          );
           return;
         }
         if (type === "REQ") {
-          expect(m.length >= 2 && m[0]!.length === 0, "a request: the empty delimiter, then the body", showFrames(m));
+          expect(
+            m.length >= 2 && m[0]!.length === 0,
+            "a request: the empty delimiter, then the body",
+            showFrames(m),
+          );
           return;
         }
         if (type === "DEALER") {
           const want = messages(v.expect.serverToClient.messages)[0]!;
-          expect(showFrames(m) === showFrames(want), `the echo of the captured ${showFrames(want)}`, showFrames(m));
+          expect(
+            showFrames(m) === showFrames(want),
+            `the echo of the captured ${showFrames(want)}`,
+            showFrames(m),
+          );
           return;
         }
         expect(m.length >= 1, "a message", showFrames(m));

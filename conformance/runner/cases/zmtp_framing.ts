@@ -10,7 +10,7 @@ import { bytes, concat, encodeFrame, expectFrames, LONG, MORE } from "../zmtp_pe
 import { zmtpCommand } from "../../_raw_zmtp.ts";
 import { expect } from "../verdict.ts";
 import { requireHeartbeats } from "./zmtp_heartbeat.ts";
-import { connect, ECHO_TYPES, expectedEcho, expectEchoOf, zmtpCase } from "./_zmtp.ts";
+import { connect, ECHO_TYPES, expectEchoOf, expectedEcho, zmtpCase } from "./_zmtp.ts";
 
 const FRAMING = "RFC 37 §Framing";
 
@@ -26,19 +26,28 @@ function filled(n: number, seed: number): Uint8Array {
 export const framingCases: readonly Case[] = [
   zmtpCase({
     section: FRAMING,
-    name: "delivers a three-frame message whole: the answer has every frame, in order [ZMTP-FRAME-3, ZMTP-MODEL-5]",
+    name:
+      "delivers a three-frame message whole: the answer has every frame, in order [ZMTP-FRAME-3, ZMTP-MODEL-5]",
     types: ECHO_TYPES,
     async run(ctx) {
       const peer = await connect(ctx);
-      await expectEchoOf(peer, ctx.target, [...lead(ctx.target.type), "one", "two", "three"], "the whole message back");
+      await expectEchoOf(
+        peer,
+        ctx.target,
+        [...lead(ctx.target.type), "one", "two", "three"],
+        "the whole message back",
+      );
     },
   }),
   zmtpCase({
     section: FRAMING,
-    name: "sends bodies up to 255 bytes in short frames, longer ones LONG, MORE on all but the last [ZMTP-FRAME-1]",
+    name:
+      "sends bodies up to 255 bytes in short frames, longer ones LONG, MORE on all but the last [ZMTP-FRAME-1]",
     types: ECHO_TYPES,
     async run(ctx) {
-      if (ctx.target.reply !== undefined) ctx.note("the target answers a fixed body: only that is checked");
+      if (ctx.target.reply !== undefined) {
+        ctx.note("the target answers a fixed body: only that is checked");
+      }
       const peer = await connect(ctx);
       const sent = [...lead(ctx.target.type), filled(255, 1), filled(256, 2), bytes("end")];
       peer.send(sent);
@@ -46,8 +55,16 @@ export const framingCases: readonly Case[] = [
       expectFrames(frames.map((f) => f.body), expectedEcho(ctx.target, sent), "the answer");
       frames.forEach((f, i) => {
         const last = i === frames.length - 1;
-        expect(((f.flags & MORE) !== 0) === !last, `MORE ${last ? "clear on the last frame" : "set"} (frame ${i})`, `flags 0x${f.flags.toString(16)}`);
-        expect(((f.flags & LONG) !== 0) === f.body.length > 255, `LONG only for bodies over 255 bytes (frame ${i}, ${f.body.length} bytes)`, `flags 0x${f.flags.toString(16)}`);
+        expect(
+          ((f.flags & MORE) !== 0) === !last,
+          `MORE ${last ? "clear on the last frame" : "set"} (frame ${i})`,
+          `flags 0x${f.flags.toString(16)}`,
+        );
+        expect(
+          ((f.flags & LONG) !== 0) === f.body.length > 255,
+          `LONG only for bodies over 255 bytes (frame ${i}, ${f.body.length} bytes)`,
+          `flags 0x${f.flags.toString(16)}`,
+        );
       });
     },
   }),
@@ -59,7 +76,11 @@ export const framingCases: readonly Case[] = [
       const peer = await connect(ctx);
       const frames = [...lead(ctx.target.type), bytes("long-sized")];
       peer.send(frames, true);
-      expectFrames(await peer.recvBodies("the answer"), expectedEcho(ctx.target, frames), "the answer");
+      expectFrames(
+        await peer.recvBodies("the answer"),
+        expectedEcho(ctx.target, frames),
+        "the answer",
+      );
     },
   }),
   zmtpCase({
@@ -68,7 +89,12 @@ export const framingCases: readonly Case[] = [
     types: ECHO_TYPES,
     async run(ctx) {
       const peer = await connect(ctx);
-      await expectEchoOf(peer, ctx.target, [...lead(ctx.target.type), filled(100 * 1024, 7)], "the 100 KiB frame back");
+      await expectEchoOf(
+        peer,
+        ctx.target,
+        [...lead(ctx.target.type), filled(100 * 1024, 7)],
+        "the 100 KiB frame back",
+      );
     },
   }),
   zmtpCase({
@@ -77,7 +103,12 @@ export const framingCases: readonly Case[] = [
     types: ECHO_TYPES,
     async run(ctx) {
       const peer = await connect(ctx);
-      await expectEchoOf(peer, ctx.target, [...lead(ctx.target.type), "a", new Uint8Array(0), "b"], "the message with its empty frame");
+      await expectEchoOf(
+        peer,
+        ctx.target,
+        [...lead(ctx.target.type), "a", new Uint8Array(0), "b"],
+        "the message with its empty frame",
+      );
     },
   }),
   zmtpCase({
@@ -87,13 +118,21 @@ export const framingCases: readonly Case[] = [
     async run(ctx) {
       const peer = await connect(ctx);
       const frames = [...lead(ctx.target.type), bytes("byte"), bytes("by byte")];
-      await peer.link.writeInPieces(concat(frames.map((f, i) => encodeFrame(i < frames.length - 1 ? MORE : 0, f))), 1);
-      expectFrames(await peer.recvBodies("the answer"), expectedEcho(ctx.target, frames), "the answer");
+      await peer.link.writeInPieces(
+        concat(frames.map((f, i) => encodeFrame(i < frames.length - 1 ? MORE : 0, f))),
+        1,
+      );
+      expectFrames(
+        await peer.recvBodies("the answer"),
+        expectedEcho(ctx.target, frames),
+        "the answer",
+      );
     },
   }),
   zmtpCase({
     section: FRAMING,
-    name: "a PING between two frames of a message is answered and does not disturb the message [ZMTP-FRAME-9, ZMTP-HB-3]",
+    name:
+      "a PING between two frames of a message is answered and does not disturb the message [ZMTP-FRAME-9, ZMTP-HB-3]",
     types: ECHO_TYPES,
     async run(ctx) {
       const peer = await connect(ctx);

@@ -38,7 +38,11 @@ function greetAndReady(type: string, minor = 1): Uint8Array {
 async function expectRefusal(peer: ZmtpPeer, what: string): Promise<string> {
   const closed = await peer.link.closedWithin(peer.link.stepMs);
   const seen = toHex(await peer.link.collect(0));
-  expect(closed, `the target closes the connection (${what})`, `still open after ${peer.link.stepMs} ms`);
+  expect(
+    closed,
+    `the target closes the connection (${what})`,
+    `still open after ${peer.link.stepMs} ms`,
+  );
   return seen.includes(ERROR_NAME) ? "with an ERROR command first" : "without an ERROR command";
 }
 
@@ -49,7 +53,8 @@ export const greetingCases: readonly Case[] = [
   zmtpCase({
     section: GREETING,
     name: "sends its 10-byte signature without waiting for the runner's [ZMTP-HS-1, ZMTP-GREET-2]",
-    differs: "A peer may also send its whole 64-byte greeting at once (RFC 37 allows it); that passes.",
+    differs:
+      "A peer may also send its whole 64-byte greeting at once (RFC 37 allows it); that passes.",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       await peer.readSignature();
@@ -78,22 +83,32 @@ export const greetingCases: readonly Case[] = [
   }),
   zmtpCase({
     section: GREETING,
-    name: "greeting names mechanism NULL, zero-padded, then as-server and 31 zero bytes [ZMTP-GREET-1, ZMTP-GREET-7, ZMTP-GREET-8]",
+    name:
+      "greeting names mechanism NULL, zero-padded, then as-server and 31 zero bytes [ZMTP-GREET-1, ZMTP-GREET-7, ZMTP-GREET-8]",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(zmtpGreeting());
       const g = await peer.readGreeting();
       expect(g.major === 3, "a 64-byte ZMTP 3 greeting", `major ${g.major}`);
       const mech = g.raw.subarray(12, 32);
-      expect(dec.decode(mech.subarray(0, 4)) === "NULL" && mech.subarray(4).every((b) => b === 0), "mechanism \"NULL\" and 16 zero bytes", toHex(mech));
+      expect(
+        dec.decode(mech.subarray(0, 4)) === "NULL" && mech.subarray(4).every((b) => b === 0),
+        'mechanism "NULL" and 16 zero bytes',
+        toHex(mech),
+      );
       expect(g.asServer === 0 || g.asServer === 1, "as-server 0 or 1", `${g.asServer}`);
-      expect(g.raw.subarray(33).every((b) => b === 0), "31 zero filler bytes", toHex(g.raw.subarray(33)));
+      expect(
+        g.raw.subarray(33).every((b) => b === 0),
+        "31 zero filler bytes",
+        toHex(g.raw.subarray(33)),
+      );
       ctx.note(`version ${g.major}.${g.minor}, as-server ${g.asServer}`);
     },
   }),
   zmtpCase({
     section: NULL_MECH,
-    name: "sends READY after the greeting without waiting for the runner's READY [ZMTP-HS-1, ZMTP-MECH-2]",
+    name:
+      "sends READY after the greeting without waiting for the runner's READY [ZMTP-HS-1, ZMTP-MECH-2]",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(zmtpGreeting());
@@ -103,12 +118,21 @@ export const greetingCases: readonly Case[] = [
   }),
   zmtpCase({
     section: NULL_MECH,
-    name: "READY carries Socket-Type, the target's type, as metadata [ZMTP-META-1, ZMTP-META-3, ZMTP-SOCK-1]",
+    name:
+      "READY carries Socket-Type, the target's type, as metadata [ZMTP-META-1, ZMTP-META-3, ZMTP-SOCK-1]",
     async run(ctx) {
       const peer = await ZmtpPeer.connect(() => ctx.open(), helloFor(ctx.target));
       const type = peer.ready!.get("Socket-Type");
-      expect(type !== undefined, "a Socket-Type property (exactly that casing)", `properties ${[...peer.ready!.keys()].join(", ")}`);
-      expect(dec.decode(type) === ctx.target.type, `Socket-Type "${ctx.target.type}"`, `"${dec.decode(type)}"`);
+      expect(
+        type !== undefined,
+        "a Socket-Type property (exactly that casing)",
+        `properties ${[...peer.ready!.keys()].join(", ")}`,
+      );
+      expect(
+        dec.decode(type) === ctx.target.type,
+        `Socket-Type "${ctx.target.type}"`,
+        `"${dec.decode(type)}"`,
+      );
     },
   }),
   zmtpCase({
@@ -117,8 +141,14 @@ export const greetingCases: readonly Case[] = [
     async run(ctx) {
       const peer = await ZmtpPeer.connect(() => ctx.open(), helloFor(ctx.target));
       for (const [name, value] of peer.ready!) {
-        expect(/^[A-Za-z0-9\-_.+]{1,255}$/.test(name), "a property name of the RFC's characters", JSON.stringify(name));
-        if (name === "Identity") expect(value.length <= 255, "an Identity of at most 255 bytes", `${value.length} bytes`);
+        expect(
+          /^[A-Za-z0-9\-_.+]{1,255}$/.test(name),
+          "a property name of the RFC's characters",
+          JSON.stringify(name),
+        );
+        if (name === "Identity") {
+          expect(value.length <= 255, "an Identity of at most 255 bytes", `${value.length} bytes`);
+        }
       }
       ctx.note(`properties: ${[...peer.ready!.keys()].join(", ")}`);
     },
@@ -136,34 +166,50 @@ export const greetingCases: readonly Case[] = [
   }),
   zmtpCase({
     section: NULL_MECH,
-    name: "takes a first message written in the same write as the greeting and READY [ZMTP-HS-2, ZMTP-FRAME-4]",
-    differs: "libzmq 4.3.4 and 4.3.5 close the connection when the end of the greeting, READY and a " +
+    name:
+      "takes a first message written in the same write as the greeting and READY [ZMTP-HS-2, ZMTP-FRAME-4]",
+    differs:
+      "libzmq 4.3.4 and 4.3.5 close the connection when the end of the greeting, READY and a " +
       "message arrive in one read (observed; real libzmq peers wait for the handshake before sending).",
     types: ECHO_TYPES,
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       const first = probeMessage(ctx.target.type);
-      peer.link.write(concat([greetAndReady(helloFor(ctx.target).socketType), encodeMessage(first)]));
+      peer.link.write(
+        concat([greetAndReady(helloFor(ctx.target).socketType), encodeMessage(first)]),
+      );
       await peer.readGreeting();
       await peer.readCommand("READY");
-      expectFrames(await peer.recvBodies("the answer"), expectedEcho(ctx.target, first), "the answer");
+      expectFrames(
+        await peer.recvBodies("the answer"),
+        expectedEcho(ctx.target, first),
+        "the answer",
+      );
     },
   }),
   zmtpCase({
     section: NULL_MECH,
-    name: "refuses a peer whose Socket-Type is not a valid peer, and closes [ZMTP-HS-3, ZMTP-SOCK-2]",
-    differs: "edgemq sends an ERROR command first (RFC 37 §Error Handling); libzmq 4.3 closes without one. Both pass.",
+    name:
+      "refuses a peer whose Socket-Type is not a valid peer, and closes [ZMTP-HS-3, ZMTP-SOCK-2]",
+    differs:
+      "edgemq sends an ERROR command first (RFC 37 §Error Handling); libzmq 4.3 closes without one. Both pass.",
     async run(ctx) {
       const wrong = ZMTP_WRONG_PEER[ctx.target.type]!;
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(greetAndReady(wrong));
-      ctx.note(`closed ${await expectRefusal(peer, `Socket-Type ${wrong} is not a peer of ${ctx.target.type}`)}`);
+      ctx.note(
+        `closed ${await expectRefusal(
+          peer,
+          `Socket-Type ${wrong} is not a peer of ${ctx.target.type}`,
+        )}`,
+      );
     },
   }),
   zmtpCase({
     section: NULL_MECH,
     name: "refuses a Socket-Type in the wrong case: lower case is not a valid type [ZMTP-SOCK-3]",
-    differs: "RFC 37 calls property names case-insensitive but says nothing of values; libzmq and edgemq compare values byte for byte.",
+    differs:
+      "RFC 37 calls property names case-insensitive but says nothing of values; libzmq and edgemq compare values byte for byte.",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(greetAndReady(helloFor(ctx.target).socketType.toLowerCase()));
@@ -182,13 +228,18 @@ export const greetingCases: readonly Case[] = [
   }),
   zmtpCase({
     section: NULL_MECH,
-    name: "refuses a greeting that names mechanism PLAIN: no READY, connection closed [ZMTP-MECH-1, ZMTP-HS-4]",
+    name:
+      "refuses a greeting that names mechanism PLAIN: no READY, connection closed [ZMTP-MECH-1, ZMTP-HS-4]",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(zmtpGreeting(3, 1, "PLAIN"));
       const closed = await peer.link.closedWithin(peer.link.stepMs);
       const after = await peer.link.collect(0);
-      expect(!toHex(after).includes(READY_NAME), "no READY to a peer of another mechanism", toHex(after));
+      expect(
+        !toHex(after).includes(READY_NAME),
+        "no READY to a peer of another mechanism",
+        toHex(after),
+      );
       expect(closed, "the target closes the connection", `still open after ${peer.link.stepMs} ms`);
     },
   }),
@@ -204,11 +255,17 @@ export const greetingCases: readonly Case[] = [
   zmtpCase({
     section: NULL_MECH,
     name: "ends the handshake when the runner sends ERROR [ZMTP-HS-5]",
-    differs: "libzmq 4.3.5 kept the connection open for the whole step after a NULL ERROR (observed with the runner).",
+    differs:
+      "libzmq 4.3.5 kept the connection open for the whole step after a NULL ERROR (observed with the runner).",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       const reason = new TextEncoder().encode("conformance runner says no");
-      peer.link.write(concat([zmtpGreeting(), zmtpCommand("ERROR", concat([new Uint8Array([reason.length]), reason]))]));
+      peer.link.write(
+        concat([
+          zmtpGreeting(),
+          zmtpCommand("ERROR", concat([new Uint8Array([reason.length]), reason])),
+        ]),
+      );
       await expectRefusal(peer, "an ERROR from the peer");
     },
   }),

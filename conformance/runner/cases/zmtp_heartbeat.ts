@@ -56,13 +56,16 @@ export const heartbeatCases: readonly Case[] = [
       requireHeartbeats(peer);
       const contexts = ["a", "bb", "ccc"].map(bytes);
       for (const c of contexts) peer.sendCommand("PING", ping(0, c));
-      for (const c of contexts) expectFrames([(await peer.recvCommand("PONG")).data], [c], "the PONGs in order");
+      for (const c of contexts) {
+        expectFrames([(await peer.recvCommand("PONG")).data], [c], "the PONGs in order");
+      }
     },
   }),
   zmtpCase({
     section: HEARTBEAT,
     name: "closes the connection when the runner stays silent past its PING's TTL [ZMTP-BEAT-3]",
-    differs: "libzmq and edgemq honour the peer's TTL; an implementation without heartbeat timers keeps the connection.",
+    differs:
+      "libzmq and edgemq honour the peer's TTL; an implementation without heartbeat timers keeps the connection.",
     async run(ctx) {
       const peer = await connect(ctx);
       requireHeartbeats(peer);
@@ -70,7 +73,11 @@ export const heartbeatCases: readonly Case[] = [
       peer.sendCommand("PING", ping(ttl, new Uint8Array(0)));
       await peer.recvCommand("PONG");
       const closed = await peer.link.closedWithin(ttl * 100 + ctx.stepMs);
-      expect(closed, `the connection closed ${ttl * 100} ms after the last byte (TTL ${ttl})`, `still open after ${ttl * 100 + ctx.stepMs} ms`);
+      expect(
+        closed,
+        `the connection closed ${ttl * 100} ms after the last byte (TTL ${ttl})`,
+        `still open after ${ttl * 100 + ctx.stepMs} ms`,
+      );
     },
   }),
 ];

@@ -8,7 +8,14 @@
 import type { Case, CaseContext } from "../case.ts";
 import { bytes, expectFrames, same, show, showFrames, type ZmtpPeer } from "../zmtp_peer.ts";
 import { expect } from "../verdict.ts";
-import { connect, expectedEcho, expectEchoOf, recvSubscription, subscribe, zmtpCase } from "./_zmtp.ts";
+import {
+  connect,
+  expectEchoOf,
+  expectedEcho,
+  recvSubscription,
+  subscribe,
+  zmtpCase,
+} from "./_zmtp.ts";
 
 const REQREP = "RFC 28 Request-reply";
 const PUBSUB = "RFC 29 Publish-subscribe";
@@ -31,7 +38,7 @@ async function drain(peer: ZmtpPeer, ms: number): Promise<Uint8Array[][]> {
 async function firstPublished(ctx: CaseContext): Promise<{ peer: ZmtpPeer; msg: Uint8Array[] }> {
   const peer = await connect(ctx);
   subscribe(peer, empty);
-  return { peer, msg: await peer.recvBodies("a message published after SUBSCRIBE \"\"") };
+  return { peer, msg: await peer.recvBodies('a message published after SUBSCRIBE ""') };
 }
 
 export const patternCases: readonly Case[] = [
@@ -40,7 +47,12 @@ export const patternCases: readonly Case[] = [
     name: "REP answers a request and puts the empty delimiter back [ZMTP-REP-1, ZMTP-REP-3]",
     types: ["REP"],
     async run(ctx) {
-      await expectEchoOf(await connect(ctx), ctx.target, [empty, "hello"], "the reply with its delimiter");
+      await expectEchoOf(
+        await connect(ctx),
+        ctx.target,
+        [empty, "hello"],
+        "the reply with its delimiter",
+      );
     },
   }),
   zmtpCase({
@@ -49,7 +61,12 @@ export const patternCases: readonly Case[] = [
     types: ["REP"],
     async run(ctx) {
       const envelope = [bytes("hop-1"), new Uint8Array([0, 1, 2, 3, 4]), empty];
-      await expectEchoOf(await connect(ctx), ctx.target, [...envelope, "body"], "the reply under the same envelope");
+      await expectEchoOf(
+        await connect(ctx),
+        ctx.target,
+        [...envelope, "body"],
+        "the reply under the same envelope",
+      );
     },
   }),
   zmtpCase({
@@ -60,8 +77,17 @@ export const patternCases: readonly Case[] = [
       const peer = await connect(ctx);
       peer.send(["no delimiter"]);
       const back = await peer.link.collect(ctx.quietMs);
-      expect(back.length === 0, "no answer to a request without a delimiter", `${back.length} bytes`);
-      await expectEchoOf(peer, ctx.target, [empty, "then a good one"], "the answer to the next request");
+      expect(
+        back.length === 0,
+        "no answer to a request without a delimiter",
+        `${back.length} bytes`,
+      );
+      await expectEchoOf(
+        peer,
+        ctx.target,
+        [empty, "then a good one"],
+        "the answer to the next request",
+      );
     },
   }),
   zmtpCase({
@@ -75,8 +101,16 @@ export const patternCases: readonly Case[] = [
       const [fromA, fromB] = [[empty, bytes("from a")], [empty, bytes("from b")]];
       b.send(fromB);
       a.send(fromA);
-      expectFrames(await a.recvBodies("a's answer"), expectedEcho(ctx.target, fromA), "a's answer on a");
-      expectFrames(await b.recvBodies("b's answer"), expectedEcho(ctx.target, fromB), "b's answer on b");
+      expectFrames(
+        await a.recvBodies("a's answer"),
+        expectedEcho(ctx.target, fromA),
+        "a's answer on a",
+      );
+      expectFrames(
+        await b.recvBodies("b's answer"),
+        expectedEcho(ctx.target, fromB),
+        "b's answer on b",
+      );
     },
   }),
   zmtpCase({
@@ -86,7 +120,11 @@ export const patternCases: readonly Case[] = [
     async run(ctx) {
       const peer = await connect(ctx);
       const req = await peer.recvBodies("a request");
-      expect(req.length >= 2 && req[0]!.length === 0, "an empty delimiter, then the body", showFrames(req));
+      expect(
+        req.length >= 2 && req[0]!.length === 0,
+        "an empty delimiter, then the body",
+        showFrames(req),
+      );
     },
   }),
   zmtpCase({
@@ -98,12 +136,17 @@ export const patternCases: readonly Case[] = [
       const req = await peer.recvBodies("a request");
       peer.send([empty, ...req.slice(1)]);
       const next = await peer.recvBodies("the next request");
-      expect(next.length >= 2 && next[0]!.length === 0, "an empty delimiter, then the body", showFrames(next));
+      expect(
+        next.length >= 2 && next[0]!.length === 0,
+        "an empty delimiter, then the body",
+        showFrames(next),
+      );
     },
   }),
   zmtpCase({
     section: REQREP,
-    name: "DEALER passes messages both ways without adding or removing frames [ZMTP-DEALER-1, ZMTP-MODEL-5]",
+    name:
+      "DEALER passes messages both ways without adding or removing frames [ZMTP-DEALER-1, ZMTP-MODEL-5]",
     types: ["DEALER"],
     async run(ctx) {
       await expectEchoOf(await connect(ctx), ctx.target, ["x", empty, "y"], "the same frames back");
@@ -111,7 +154,8 @@ export const patternCases: readonly Case[] = [
   }),
   zmtpCase({
     section: REQREP,
-    name: "ROUTER routes the answer back by the Identity the peer announced [ZMTP-ROUTER-1, ZMTP-ROUTER-6]",
+    name:
+      "ROUTER routes the answer back by the Identity the peer announced [ZMTP-ROUTER-1, ZMTP-ROUTER-6]",
     types: ["ROUTER"],
     async run(ctx) {
       const peer = await connect(ctx, { identity: bytes("conformance-peer") });
@@ -120,7 +164,8 @@ export const patternCases: readonly Case[] = [
   }),
   zmtpCase({
     section: REQREP,
-    name: "ROUTER gives an anonymous peer an id of its own and routes its answer back [ZMTP-ROUTER-1]",
+    name:
+      "ROUTER gives an anonymous peer an id of its own and routes its answer back [ZMTP-ROUTER-1]",
     types: ["ROUTER"],
     async run(ctx) {
       await expectEchoOf(await connect(ctx), ctx.target, ["anonymous"], "the answer, routed to us");
@@ -128,7 +173,8 @@ export const patternCases: readonly Case[] = [
   }),
   zmtpCase({
     section: REQREP,
-    name: "ROUTER keeps two peers apart: each answer reaches the peer that asked [ZMTP-ROUTER-2, ZMTP-MODEL-5]",
+    name:
+      "ROUTER keeps two peers apart: each answer reaches the peer that asked [ZMTP-ROUTER-2, ZMTP-MODEL-5]",
     types: ["ROUTER"],
     role: "dial",
     async run(ctx) {
@@ -138,13 +184,22 @@ export const patternCases: readonly Case[] = [
       a.send(["for a"]);
       const [ga, gb] = [await a.recvBodies("a's answer"), await b.recvBodies("b's answer")];
       const want = (s: string) => ctx.target.reply ?? bytes(s);
-      expect(ga.length === 1 && same(ga[0]!, want("for a")), `a gets ${show(want("for a"))}`, showFrames(ga));
-      expect(gb.length === 1 && same(gb[0]!, want("for b")), `b gets ${show(want("for b"))}`, showFrames(gb));
+      expect(
+        ga.length === 1 && same(ga[0]!, want("for a")),
+        `a gets ${show(want("for a"))}`,
+        showFrames(ga),
+      );
+      expect(
+        gb.length === 1 && same(gb[0]!, want("for b")),
+        `b gets ${show(want("for b"))}`,
+        showFrames(gb),
+      );
     },
   }),
   zmtpCase({
     section: PUBSUB,
-    name: "PUB sends nothing to a peer with no subscription, or one nothing matches [ZMTP-PS-1, ZMTP-MODEL-7]",
+    name:
+      "PUB sends nothing to a peer with no subscription, or one nothing matches [ZMTP-PS-1, ZMTP-MODEL-7]",
     types: ["PUB", "XPUB"],
     async run(ctx) {
       const none = await connect(ctx);
@@ -152,7 +207,11 @@ export const patternCases: readonly Case[] = [
       expect(quiet.length === 0, "nothing without a subscription", `${quiet.length} bytes`);
       subscribe(none, new Uint8Array([0xff, 0xfe, 0x00]));
       const still = await none.link.collect(ctx.quietMs);
-      expect(still.length === 0, "nothing for a topic no message starts with", `${still.length} bytes`);
+      expect(
+        still.length === 0,
+        "nothing for a topic no message starts with",
+        `${still.length} bytes`,
+      );
     },
   }),
   zmtpCase({
@@ -166,7 +225,8 @@ export const patternCases: readonly Case[] = [
   }),
   zmtpCase({
     section: PUBSUB,
-    name: "PUB sends only messages whose first frame starts with the subscribed prefix [ZMTP-PS-1, ZMTP-MODEL-7]",
+    name:
+      "PUB sends only messages whose first frame starts with the subscribed prefix [ZMTP-PS-1, ZMTP-MODEL-7]",
     types: ["PUB", "XPUB"],
     async run(ctx) {
       // one connection (a target that dials makes one at a time): learn a message, then narrow
@@ -204,12 +264,17 @@ export const patternCases: readonly Case[] = [
       subscribe(peer, empty, true);
       await drain(peer, ctx.quietMs); // messages already under way
       const after = await peer.link.collect(ctx.quietMs);
-      expect(after.length === 0, "nothing once the subscription is cancelled", `${after.length} bytes`);
+      expect(
+        after.length === 0,
+        "nothing once the subscription is cancelled",
+        `${after.length} bytes`,
+      );
     },
   }),
   zmtpCase({
     section: PUBSUB,
-    name: "SUB sends its subscriptions to a ZMTP 3.1 peer as SUBSCRIBE commands [ZMTP-SUBCMD-1, ZMTP-PS-3]",
+    name:
+      "SUB sends its subscriptions to a ZMTP 3.1 peer as SUBSCRIBE commands [ZMTP-SUBCMD-1, ZMTP-PS-3]",
     types: ["SUB", "XSUB"],
     differs: "libzmq before 4.3.3 sends 0x01 messages to 3.1 peers too.",
     async run(ctx) {
@@ -226,7 +291,11 @@ export const patternCases: readonly Case[] = [
     async run(ctx) {
       const peer = await connect(ctx);
       const msg = await peer.recvBodies("a message from the PUSH");
-      expect(msg.length >= 1 && msg[0]!.length > 0, "a message whose first frame is not an empty delimiter", showFrames(msg));
+      expect(
+        msg.length >= 1 && msg[0]!.length > 0,
+        "a message whose first frame is not an empty delimiter",
+        showFrames(msg),
+      );
     },
   }),
   zmtpCase({

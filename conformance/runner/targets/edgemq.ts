@@ -93,13 +93,19 @@ async function startChild(
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => fail(new Error(`edgemq on ${runtime} did not start in 20 s`)), 20000);
+    const timer = setTimeout(
+      () => fail(new Error(`edgemq on ${runtime} did not start in 20 s`)),
+      20000,
+    );
     function fail(e: Error): void {
       clearTimeout(timer);
       child.kill();
       reject(e);
     }
-    child.once("exit", (code) => fail(new Error(`edgemq on ${runtime} exited with ${code}: ${out}`)));
+    child.once(
+      "exit",
+      (code) => fail(new Error(`edgemq on ${runtime} exited with ${code}: ${out}`)),
+    );
     child.stdout!.on("data", (chunk: Uint8Array) => {
       out += new TextDecoder().decode(chunk);
       const m = /^ready (\S+)$/m.exec(out);
