@@ -31,6 +31,11 @@ export interface Case {
   readonly section: string;
   /** Where known implementations legitimately differ from the rule, in words. */
   readonly differs?: string;
+  /**
+   * The case makes the target drop a connection for a protocol error, after which a dialing
+   * target may stop reconnecting (libzmq does): run after the others when the target dials.
+   */
+  readonly disruptive?: boolean;
   /** Whether the case concerns this target at all (its wire, type, role). */
   appliesTo(target: Target): boolean;
   /** Runs the check: resolves on pass, throws `CaseFailure` or `NotApplicable` otherwise. */

@@ -11,6 +11,22 @@ import { parseEndpoint } from "../../transports/url.ts";
 import type { Connection, Listener } from "../../transports/transport.ts";
 import type { Target } from "./target.ts";
 
+/**
+ * No connection to or from the target could be had in time.
+ *
+ * @example
+ * ```ts
+ * import { NoConnection } from "./endpoint.ts";
+ * console.log(new NoConnection("the target did not connect").name); // "NoConnection"
+ * ```
+ */
+export class NoConnection extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoConnection";
+  }
+}
+
 /** Hands out connections to the target, one per call. */
 export interface Endpoint {
   /** A new connection to the target, or an error if none could be had within `ms`. */
@@ -44,7 +60,10 @@ function dialer(url: string): Endpoint {
     async open(ms) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`could not connect to ${url} in ${ms} ms`)), ms);
+        timer = setTimeout(
+          () => reject(new NoConnection(`could not connect to ${url} in ${ms} ms`)),
+          ms,
+        );
       });
       const dial = ep.scheme === "tcp"
         ? tcpTransport().dial(ep)
@@ -92,7 +111,9 @@ async function listener(url: string): Promise<Endpoint> {
       prune();
       while (waiting.length === 0) {
         const left = end - Date.now();
-        if (left <= 0) throw new Error(`the target did not connect to ${bound.url} in ${ms} ms`);
+        if (left <= 0) {
+          throw new NoConnection(`the target did not connect to ${bound.url} in ${ms} ms`);
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           wake = () => {

@@ -7,7 +7,7 @@
  */
 import process from "node:process";
 import { type Case, type CaseContext, idsOf } from "./case.ts";
-import { type Endpoint, openEndpoint } from "./endpoint.ts";
+import { type Endpoint, NoConnection, openEndpoint } from "./endpoint.ts";
 import { Link } from "./link.ts";
 import type { CaseResult, Report } from "./report.ts";
 import { summarize } from "./report.ts";
@@ -31,6 +31,11 @@ export interface RunOptions {
    */
   readonly endpoint?: Endpoint;
 }
+
+/** Types that keep one peer at a time (ZMTP PAIR, SP pair0 and pair1). */
+const MONOGAMOUS = new Set(["PAIR", "pair0", "pair1"]);
+/** How long the runner lets a monogamous target notice a closed connection. */
+const SETTLE_MS = 200;
 
 /**
  * The most a whole case may take: six steps (a case waits for a few answers and a quiet window).
@@ -76,11 +81,22 @@ export async function runCases(
     c.appliesTo(target) && (options.filter === undefined || options.filter.test(c.name))
   );
   const endpoint = options.endpoint ?? await openEndpoint(target);
-  const results: CaseResult[] = [];
+  const results = new Map<Case, CaseResult>();
+  // a target that dials may stop reconnecting after a refused connection: those cases go last
+  const order = target.role === "listen"
+    ? [
+      ...chosen.filter((c) => c.disruptive !== true),
+      ...chosen.filter((c) => c.disruptive === true),
+    ]
+    : chosen;
+  let refused = false; // a disruptive case ran: a dialing target may have stopped reconnecting
   try {
-    for (const c of chosen) {
-      const result = await runOne(c, target, endpoint, stepMs);
-      results.push(result);
+    for (const c of order) {
+      const result = await runOne(c, target, endpoint, stepMs, refused && target.role === "listen");
+      refused ||= c.disruptive === true;
+      results.set(c, result);
+      // a monogamous target takes a new peer only once it has seen the last one go
+      if (MONOGAMOUS.has(target.type)) await new Promise((r) => setTimeout(r, SETTLE_MS));
       options.onResult?.(result);
     }
   } finally {
@@ -97,8 +113,8 @@ export async function runCases(
       stepMs,
       ...(options.filter === undefined ? {} : { filter: options.filter.source }),
     },
-    summary: summarize(results),
-    results,
+    summary: summarize([...results.values()]),
+    results: chosen.map((c) => results.get(c)!),
   };
 }
 
@@ -116,6 +132,7 @@ async function runOne(
   target: Target,
   endpoint: Endpoint,
   stepMs: number,
+  afterRefusal: boolean,
 ): Promise<CaseResult> {
   const transcript = new Transcript();
   const links: Link[] = [];
@@ -151,7 +168,13 @@ async function runOne(
     if (e instanceof CaseFailure) {
       outcome = { status: "fail", expected: e.expected, observed: e.observed };
     } else if (e instanceof NotApplicable) outcome = { status: "skip", reason: e.reason };
-    else outcome = { status: "error", error: e instanceof Error ? e.message : String(e) };
+    else if (e instanceof NoConnection && afterRefusal) {
+      outcome = {
+        status: "skip",
+        reason:
+          `${e.message}: it stopped reconnecting after an earlier case made it refuse a connection (libzmq does so after a protocol error)`,
+      };
+    } else outcome = { status: "error", error: e instanceof Error ? e.message : String(e) };
   } finally {
     clearTimeout(timer);
     await Promise.all(links.map((l) => l.close()));

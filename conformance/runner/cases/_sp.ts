@@ -26,6 +26,8 @@ export interface SpCaseSpec {
   readonly ipcOnly?: boolean;
   /** How known implementations differ. */
   readonly differs?: string;
+  /** The target is to drop the connection for a protocol error (see `Case.disruptive`). */
+  readonly disruptive?: boolean;
   /** The check. */
   run(ctx: CaseContext): Promise<void>;
 }
@@ -45,6 +47,7 @@ export function spCase(spec: SpCaseSpec): Case {
     section: spec.section,
     name: spec.name,
     ...(spec.differs === undefined ? {} : { differs: spec.differs }),
+    ...(spec.disruptive === true ? { disruptive: true } : {}),
     appliesTo: (t: Target) =>
       t.wire === "sp" && (spec.types === undefined || spec.types.includes(t.type)) &&
       (spec.role === undefined || spec.role === t.role) &&

@@ -23,6 +23,8 @@ export interface ZmtpCaseSpec {
   readonly role?: Role;
   /** How known implementations differ. */
   readonly differs?: string;
+  /** The target is to drop the connection for a protocol error (see `Case.disruptive`). */
+  readonly disruptive?: boolean;
   /** The check. */
   run(ctx: CaseContext): Promise<void>;
 }
@@ -42,6 +44,7 @@ export function zmtpCase(spec: ZmtpCaseSpec): Case {
     section: spec.section,
     name: spec.name,
     ...(spec.differs === undefined ? {} : { differs: spec.differs }),
+    ...(spec.disruptive === true ? { disruptive: true } : {}),
     appliesTo: (t: Target) =>
       t.wire === "zmtp" && (spec.types === undefined || spec.types.includes(t.type)) &&
       (spec.role === undefined || spec.role === t.role),

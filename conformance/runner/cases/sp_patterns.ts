@@ -49,6 +49,7 @@ export const spPatternCases: readonly Case[] = [
   spCase({
     section: REQREP,
     name: "rep0 never answers a request without a word with bit 31 set [SP-REP-3]",
+    disruptive: true,
     types: ["rep0"],
     differs:
       "NNG and edgemq close the connection; nanomsg and mangos drop the request. Both pass: no answer is the rule.",
@@ -233,6 +234,7 @@ export const spPatternCases: readonly Case[] = [
   spCase({
     section: PAIR,
     name: "pair1 closes the connection on a message shorter than its hop count [SP-PAIR1-2]",
+    disruptive: true,
     types: ["pair1"],
     differs: "mangos drops such a message; NNG and edgemq close the connection.",
     async run(ctx) {
@@ -283,6 +285,7 @@ export const spPatternCases: readonly Case[] = [
   spCase({
     section: SURVEY,
     name: "respondent0 never answers a survey without a word with bit 31 set [SP-SURV-9]",
+    disruptive: true,
     types: ["respondent0"],
     differs: "NNG and edgemq close the connection; others may drop the survey. Both pass.",
     async run(ctx) {

@@ -31,6 +31,7 @@ function refusal(name: string, header: (peer: number) => Uint8Array, differs?: s
   return spCase({
     section: HEADER,
     name,
+    disruptive: true,
     ...(differs === undefined ? {} : { differs }),
     async run(ctx) {
       const link = await ctx.open();
@@ -42,14 +43,7 @@ function refusal(name: string, header: (peer: number) => Uint8Array, differs?: s
 }
 
 export const spWireCases: readonly Case[] = [
-  spCase({
-    section: HEADER,
-    name: "sends its 8-byte header at once, without waiting for the runner's [SP-TCP-5]",
-    async run(ctx) {
-      const peer = new SpPeer(await ctx.open());
-      await peer.readHeader();
-    },
-  }),
+  // first: a whole header exchange (nngcat --dial exits when its first connection fails)
   spCase({
     section: HEADER,
     name: "header is 00 53 50 00, the target's protocol id, 00 00 [SP-TCP-5, SP-ID-1]",
@@ -57,6 +51,14 @@ export const spWireCases: readonly Case[] = [
       const peer = await connect(ctx);
       const want = spHeader(ownId(ctx.target));
       expect(toHex(peer.header!) === toHex(want), `header ${toHex(want)}`, toHex(peer.header!));
+    },
+  }),
+  spCase({
+    section: HEADER,
+    name: "sends its 8-byte header at once, without waiting for the runner's [SP-TCP-5]",
+    async run(ctx) {
+      const peer = new SpPeer(await ctx.open());
+      await peer.readHeader();
     },
   }),
   refusal(
@@ -75,6 +77,7 @@ export const spWireCases: readonly Case[] = [
   spCase({
     section: HEADER,
     name: "refuses a peer of another protocol right after the header exchange [SP-TCP-9, SP-ID-2]",
+    disruptive: true,
     async run(ctx) {
       const wrong = ownId(ctx.target) === 0x10 ? 0x11 : 0x10; // pair1 for pair0, else pair0
       const link = await ctx.open();
@@ -146,6 +149,7 @@ export const spWireCases: readonly Case[] = [
   spCase({
     section: FRAMING,
     name: "closes the connection on a length of 2^62 [SP-TCP-13, SP-TCP-12]",
+    disruptive: true,
     differs: "A receiver may also close because 2^62 is over its recvMaxSize; any close passes.",
     async run(ctx) {
       const peer = await connect(ctx);

@@ -191,6 +191,7 @@ export const greetingCases: readonly Case[] = [
     section: NULL_MECH,
     name:
       "refuses a peer whose Socket-Type is not a valid peer, and closes [ZMTP-HS-3, ZMTP-SOCK-2]",
+    disruptive: true,
     differs:
       "edgemq sends an ERROR command first (RFC 37 §Error Handling); libzmq 4.3 closes without one. Both pass.",
     async run(ctx) {
@@ -208,6 +209,7 @@ export const greetingCases: readonly Case[] = [
   zmtpCase({
     section: NULL_MECH,
     name: "refuses a Socket-Type in the wrong case: lower case is not a valid type [ZMTP-SOCK-3]",
+    disruptive: true,
     differs:
       "RFC 37 calls property names case-insensitive but says nothing of values; libzmq and edgemq compare values byte for byte.",
     async run(ctx) {
@@ -219,6 +221,7 @@ export const greetingCases: readonly Case[] = [
   zmtpCase({
     section: NULL_MECH,
     name: "refuses a READY without Socket-Type [ZMTP-MECH-2]",
+    disruptive: true,
     differs: "libzmq 4.3.5 keeps such a connection open (observed with the runner).",
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
@@ -230,6 +233,7 @@ export const greetingCases: readonly Case[] = [
     section: NULL_MECH,
     name:
       "refuses a greeting that names mechanism PLAIN: no READY, connection closed [ZMTP-MECH-1, ZMTP-HS-4]",
+    disruptive: true,
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(zmtpGreeting(3, 1, "PLAIN"));
@@ -246,6 +250,7 @@ export const greetingCases: readonly Case[] = [
   zmtpCase({
     section: NULL_MECH,
     name: "refuses a data frame in place of READY [ZMTP-LIMIT-3]",
+    disruptive: true,
     async run(ctx) {
       const peer = new ZmtpPeer(await ctx.open());
       peer.link.write(concat([zmtpGreeting(), new Uint8Array([0x00, 0x02, 0x68, 0x69])]));
@@ -255,6 +260,7 @@ export const greetingCases: readonly Case[] = [
   zmtpCase({
     section: NULL_MECH,
     name: "ends the handshake when the runner sends ERROR [ZMTP-HS-5]",
+    disruptive: true,
     differs:
       "libzmq 4.3.5 kept the connection open for the whole step after a NULL ERROR (observed with the runner).",
     async run(ctx) {
