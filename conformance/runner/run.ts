@@ -35,7 +35,7 @@ export interface RunOptions {
 /** Types that keep one peer at a time (ZMTP PAIR, SP pair0 and pair1). */
 const MONOGAMOUS = new Set(["PAIR", "pair0", "pair1"]);
 /** How long the runner lets a monogamous target notice a closed connection. */
-const SETTLE_MS = 200;
+const SETTLE_MS = 150;
 
 /**
  * The most a whole case may take: six steps (a case waits for a few answers and a quiet window).
