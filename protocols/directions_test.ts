@@ -154,6 +154,7 @@ export function refused(): unknown[] {
       encoding: "utf8",
       timeout: 120_000,
     });
+    // deno-lint-ignore no-control-regex -- the escape sequences of deno's coloured output
     const out = `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
     assert.notEqual(run.status, 0, `deno check must fail:\n${out}`);
     for (
