@@ -59,7 +59,7 @@ export function fromHex(hex: string): Uint8Array {
  * const t = new Transcript();
  * t.record(0, "sent", new Uint8Array([1, 2]));
  * t.record(0, "sent", new Uint8Array([3]));
- * console.log(t.entries[0].hex); // "010203"
+ * console.log(t.entries[0]?.hex); // "010203"
  * ```
  */
 export class Transcript {
