@@ -18,7 +18,7 @@ import { sp, zmq } from "../mod.ts";
 import { runtimeName } from "./_backend.ts";
 import { delay, within } from "../testing/async.ts";
 
-const CHILD = new URL("../testing/_flood_child.ts", import.meta.url).pathname;
+const CHILD = new URL("../testing/_rep_child.ts", import.meta.url).pathname;
 /** Connections opened at once: well past what 256 descriptors hold. */
 const FLOOD = 400;
 const FD_LIMIT = 256;

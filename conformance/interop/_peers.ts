@@ -185,6 +185,9 @@ export interface PeerExit {
   readonly signal: string | null;
 }
 
+/** The signals a test sends to a peer process. */
+export type PeerSignal = "SIGTERM" | "SIGKILL" | "SIGSTOP" | "SIGCONT";
+
 /** A running peer program and what it printed so far. */
 export class PeerProcess {
   /** Everything the peer wrote to stdout (as latin-1, so bytes map 1:1 to chars). */
@@ -194,7 +197,7 @@ export class PeerProcess {
   /** Resolves once the process has exited and its pipes are closed. */
   readonly exited: Promise<PeerExit>;
   readonly #describe: string;
-  readonly #kill: (signal: "SIGTERM" | "SIGKILL") => void;
+  readonly #kill: (signal: PeerSignal) => void;
   #changed: (() => void)[] = [];
   #exit: PeerExit | undefined;
 
@@ -229,8 +232,14 @@ export class PeerProcess {
         resolve(this.#exit);
       });
     });
+    // process.kill, not child.kill: Deno 2.9.6's ChildProcess sends only its first signal (once
+    // `killed` is set, kill() returns false and sends nothing), so a SIGKILL after a SIGTERM or a
+    // SIGSTOP, or a SIGCONT after a SIGSTOP, would never reach the process
     this.#kill = (signal) => {
-      if (this.#exit === undefined) child.kill(signal);
+      if (this.#exit !== undefined || child.pid === undefined) return;
+      try {
+        process.kill(child.pid, signal);
+      } catch { /* gone meanwhile (not reaped yet) */ }
     };
   }
 
@@ -303,6 +312,14 @@ export class PeerProcess {
   async waitForExit(ms: number): Promise<PeerExit> {
     await this.waitFor((p) => p.hasExited, ms, "peer exit");
     return this.exited;
+  }
+
+  /**
+   * Sends `signal` to the process, if it is still running: the fault tests kill a peer outright
+   * (`SIGKILL`), or pause it without closing anything (`SIGSTOP`) and let it go on (`SIGCONT`).
+   */
+  signal(signal: PeerSignal): void {
+    this.#kill(signal);
   }
 
   /** Ends the process (SIGTERM, then SIGKILL after 2 s) and waits for it. */
