@@ -60,7 +60,11 @@ export interface SocketEndpoint {
   readonly url: string;
   /** A listener (`bind`, `listen`) or a dialer (`connect`, `dial`). */
   readonly kind: "listen" | "dial";
-  /** Stops it: a listener stops accepting, a dialer stops reconnecting and drops its pipe. */
+  /**
+   * Stops it: a listener stops accepting and closes the connections it accepted (as NNG's
+   * `nng_listener_close` and libzmq's `zmq_unbind`); a dialer stops reconnecting and drops its
+   * pipe.
+   */
   close(): Promise<void>;
 }
 
@@ -122,11 +126,14 @@ export class Endpoints<M, P, W> {
   async listen(url: string, options?: unknown): Promise<SocketEndpoint> {
     const { endpoint, transport, settings, wire } = this.#resolve(url, "listen", options);
     let bound = endpoint.url; // the real URL (port 0 resolved) once listening
+    const accepted = new Accepted();
     const listener: Listener = transport.kind === "local"
-      ? this.#listenLocal(transport, endpoint, settings)
+      ? this.#listenLocal(transport, endpoint, settings, accepted)
       : await transport.listen(
         endpoint,
-        (c) => this.#accepted(c, bound, transport.traits, settings, wire),
+        (c) => {
+          if (accepted.add(c)) this.#accepted(c, bound, transport.traits, settings, wire, accepted);
+        },
         settings.transport,
         (e) => this.#host.monitor.emit({ type: "accept-failed", url: bound, reason: e.message }),
       );
@@ -141,6 +148,9 @@ export class Endpoints<M, P, W> {
       close: async () => {
         if (!this.#endpoints.delete(ep)) return;
         await listener.close();
+        // as nng_listener_close and zmq_unbind: the peers it accepted go with it (and reconnect
+        // to whoever listens there next)
+        await accepted.closeAll();
       },
     };
     this.#endpoints.add(ep);
@@ -226,6 +236,7 @@ export class Endpoints<M, P, W> {
     transport: LocalTransport,
     endpoint: Endpoint,
     priorities: Priorities,
+    accepted: Accepted,
   ): Listener {
     const url = endpoint.url;
     const host = this.#host;
@@ -241,8 +252,11 @@ export class Endpoints<M, P, W> {
         }
         return refusal;
       },
-      accept: (stream, peer) =>
-        host.attach(stream as MessageStream<M>, peer as P, url, "accepted", priorities),
+      accept: (stream, peer) => {
+        if (accepted.add(stream)) {
+          host.attach(stream as MessageStream<M>, peer as P, url, "accepted", priorities);
+        }
+      },
     });
   }
 
@@ -252,12 +266,13 @@ export class Endpoints<M, P, W> {
     traits: WireTraits,
     settings: ResolvedEndpointOptions,
     wire: W,
+    listener: Accepted,
   ): void {
     if (this.#host.stopping.aborted) {
       conn.close();
       return;
     }
-    void this.#handshake(conn, url, traits, settings, wire, "accepted");
+    void this.#handshake(conn, url, traits, settings, wire, "accepted", undefined, listener);
   }
 
   /**
@@ -272,6 +287,7 @@ export class Endpoints<M, P, W> {
     wire: W,
     side: "accepted" | "connected",
     relay?: Relay<M, P>,
+    listener?: Accepted,
   ): Promise<Pipe<M, P> | MqError | undefined> {
     const host = this.#host;
     this.#handshaking.add(conn);
@@ -294,7 +310,8 @@ export class Endpoints<M, P, W> {
       }
       return host.attach(stream, peer, url, side, settings, relay);
     } catch (e) {
-      if (host.stopping.aborted) { // our own close interrupted it: not the peer's fault
+      if (host.stopping.aborted || listener?.closing === true) {
+        // our own close (of the socket, or of the listener) interrupted it: not the peer's fault
         conn.close();
         await conn.closed;
         return undefined;
@@ -443,4 +460,33 @@ interface Resolved<W> {
   readonly transport: Transport & (ConnectionTransport | LocalTransport);
   readonly settings: ResolvedEndpointOptions;
   readonly wire: W;
+}
+
+/**
+ * What one listener accepted and has not seen close: connections (in their handshake or carrying
+ * a pipe) and, for inproc, message streams. Closing the listener closes them.
+ */
+class Accepted {
+  /** Set once the listener is closing: whatever arrives now is closed at once. */
+  closing = false;
+  #open = new Set<{ close(): void; readonly closed: Promise<void> }>();
+
+  /** Tracks `conn` until it closes; false (and closes it) if the listener is closing. */
+  add(conn: { close(): void; readonly closed: Promise<void> }): boolean {
+    if (this.closing) {
+      conn.close();
+      return false;
+    }
+    this.#open.add(conn);
+    void conn.closed.then(() => this.#open.delete(conn));
+    return true;
+  }
+
+  /** Closes everything accepted and waits until it has closed. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    const open = [...this.#open];
+    for (const conn of open) conn.close();
+    await Promise.all(open.map((c) => c.closed));
+  }
 }

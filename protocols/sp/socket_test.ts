@@ -387,16 +387,22 @@ test("sp listen on port 0 reports the real port; closing an endpoint stops only 
     const d1 = await push.dial(ep.url);
     await push.dial(farEp.url);
     await until(() => push.stats.pipes === 2 && pull.stats.pipes === 1, 2000, "both pipes");
-    // closing the listener stops accepting; the accepted pipe stays
-    await ep.close();
-    await assert.rejects(RawPeer.dial(ep.url, null), code("ECONNREFUSED"));
-    assert.equal(pull.stats.pipes, 1);
     // closing the dialer drops its pipe and stops its reconnecting
     const gone = pull.monitor.next("disconnected");
     await d1.close();
     await within(2000, gone);
     await delay(60);
     assert.equal(push.stats.pipes, 1);
+    assert.equal(pull.stats.pipes, 0);
+    // closing the listener stops accepting and closes the pipes it accepted (nng_listener_close)
+    await push.dial(ep.url);
+    await until(() => pull.stats.pipes === 1, 2000, "accepted again");
+    const dropped = pull.monitor.next("disconnected");
+    await ep.close();
+    await within(2000, dropped);
+    assert.equal(pull.stats.pipes, 0);
+    await assert.rejects(RawPeer.dial(ep.url, null), code("ECONNREFUSED"));
+    await until(() => push.stats.pipes === 1, 2000, "the dialer lost that pipe");
     await push.send("to far");
     assert.equal(text(await within(2000, far.recv())), "to far");
   } finally {

@@ -449,9 +449,10 @@ export class ZmqSocket extends SocketBase<Frames, ZmqMessage> {
   }
 
   /**
-   * Stops listening on `url`, the URL `bind` resolved with (with the real port); peers already
-   * connected stay. Rejects with `ENOENT` if the socket is not bound there (libzmq's
-   * `zmq_unbind`).
+   * Stops listening on `url`, the URL `bind` resolved with (with the real port), and closes the
+   * connections accepted there (their peers reconnect to whoever binds it next); messages already
+   * received from them can still be read. Rejects with `ENOENT` if the socket is not bound there
+   * (libzmq's `zmq_unbind`).
    */
   unbind(url: string): Promise<void> {
     return this.#core.closeEndpoints(url, "listen");
