@@ -62,7 +62,10 @@ async function serve(): Promise<{ url: string; close(): Promise<void> }> {
     rep.monitor.on(report);
     const { url } = await rep.bind(at);
     // a request of several frames is answered frame by frame (only the last one tagged)
-    const serving = echo(rep, (frames) => frames.map((f, i) => i === 0 ? answer(f) : f));
+    const serving = echo<Uint8Array[]>(
+      rep,
+      (frames) => frames.map((f, i) => i === 0 ? answer(f) : f),
+    );
     return { url, close: () => rep.close().then(() => serving) };
   }
   const rep = new sp.Rep();
