@@ -6,31 +6,15 @@
  * @module
  */
 import type { Case, CaseContext } from "../case.ts";
-import { type Role, SP_PROTOCOLS, type Target } from "../target.ts";
+import { type CaseSpec, wireCase } from "./_spec.ts";
+import { SP_PROTOCOLS, type Target } from "../target.ts";
 import { SpPeer, withWords, wordAt } from "../sp_peer.ts";
 import { bytes, same, show } from "../zmtp_peer.ts";
 import { toHex } from "../transcript.ts";
 import { CaseFailure, expect } from "../verdict.ts";
 
 /** How an SP case is declared. */
-export interface SpCaseSpec {
-  /** The section. */
-  readonly section: string;
-  /** Name with ids in brackets. */
-  readonly name: string;
-  /** Protocols it concerns (all if undefined). */
-  readonly types?: readonly string[];
-  /** The runner's role it needs (either if undefined). */
-  readonly role?: Role;
-  /** Only over ipc. */
-  readonly ipcOnly?: boolean;
-  /** How known implementations differ. */
-  readonly differs?: string;
-  /** The target is to drop the connection for a protocol error (see `Case.disruptive`). */
-  readonly disruptive?: boolean;
-  /** The check. */
-  run(ctx: CaseContext): Promise<void>;
-}
+export type SpCaseSpec = CaseSpec;
 
 /**
  * An SP case from its spec.
@@ -43,17 +27,7 @@ export interface SpCaseSpec {
  * ```
  */
 export function spCase(spec: SpCaseSpec): Case {
-  return {
-    section: spec.section,
-    name: spec.name,
-    ...(spec.differs === undefined ? {} : { differs: spec.differs }),
-    ...(spec.disruptive === true ? { disruptive: true } : {}),
-    appliesTo: (t: Target) =>
-      t.wire === "sp" && (spec.types === undefined || spec.types.includes(t.type)) &&
-      (spec.role === undefined || spec.role === t.role) &&
-      (spec.ipcOnly !== true || t.url.startsWith("ipc://")),
-    run: spec.run,
-  };
+  return wireCase("sp", spec);
 }
 
 /** Protocols that answer what they get (the target contract). */

@@ -6,28 +6,14 @@
  * @module
  */
 import type { Case, CaseContext } from "../case.ts";
-import type { Role, Target } from "../target.ts";
+import { type CaseSpec, wireCase } from "./_spec.ts";
+import type { Target } from "../target.ts";
 import { ZMTP_PEER } from "../target.ts";
 import { bytes, expectFrames, type Hello, show, showFrames, ZmtpPeer } from "../zmtp_peer.ts";
 import { expect } from "../verdict.ts";
 
 /** How a ZMTP case is declared. */
-export interface ZmtpCaseSpec {
-  /** The RFC section. */
-  readonly section: string;
-  /** Name with ids in brackets. */
-  readonly name: string;
-  /** Socket types it concerns (all if undefined). */
-  readonly types?: readonly string[];
-  /** The runner's role it needs (either if undefined). */
-  readonly role?: Role;
-  /** How known implementations differ. */
-  readonly differs?: string;
-  /** The target is to drop the connection for a protocol error (see `Case.disruptive`). */
-  readonly disruptive?: boolean;
-  /** The check. */
-  run(ctx: CaseContext): Promise<void>;
-}
+export type ZmtpCaseSpec = CaseSpec;
 
 /**
  * A ZMTP case from its spec.
@@ -40,16 +26,7 @@ export interface ZmtpCaseSpec {
  * ```
  */
 export function zmtpCase(spec: ZmtpCaseSpec): Case {
-  return {
-    section: spec.section,
-    name: spec.name,
-    ...(spec.differs === undefined ? {} : { differs: spec.differs }),
-    ...(spec.disruptive === true ? { disruptive: true } : {}),
-    appliesTo: (t: Target) =>
-      t.wire === "zmtp" && (spec.types === undefined || spec.types.includes(t.type)) &&
-      (spec.role === undefined || spec.role === t.role),
-    run: spec.run,
-  };
+  return wireCase("zmtp", spec);
 }
 
 /** Types that answer what they receive (the runner's target contract). */
