@@ -20,7 +20,14 @@ import process from "node:process";
 import { readCatalogue } from "./_catalogue.ts";
 import { collect } from "./harness/collect.ts";
 import { implementations, ROOT } from "./harness/impls.ts";
-import { checkResults, type Known, knownFrom } from "./harness/known.ts";
+import {
+  type CheckOutcome,
+  checkResults,
+  confirmed,
+  type Known,
+  knownFrom,
+  typesToConfirm,
+} from "./harness/known.ts";
 import { renderPage, type RuleText } from "./harness/render.ts";
 import type { ImplResult } from "./harness/result.ts";
 import { selectImplementations } from "./harness/select.ts";
@@ -93,6 +100,44 @@ function render(updateKnown: boolean): number {
   return 0;
 }
 
+/**
+ * `--check`: re-runs the socket types where a foreign implementation showed a new deviation, and
+ * keeps only the problems that show again (the others are printed as not reproduced).
+ */
+async function confirm(
+  fresh: readonly ImplResult[],
+  outcome: CheckOutcome,
+  o: { stepMs: number; typeMs: number; command: string },
+): Promise<CheckOutcome> {
+  const known = readKnown();
+  const rerun: ImplResult[] = [];
+  const keep = new Set(outcome.problems);
+  for (const r of fresh) {
+    const types = typesToConfirm(r, known);
+    if (types.length === 0) continue;
+    console.error(
+      `${r.name}: new deviations on ${types.join(", ")}: running those again to confirm`,
+    );
+    const impl = implementations().find((i) => i.name === r.name)!;
+    const again = await collect(impl, {
+      ...o,
+      startMs: 20000,
+      types,
+      log: (line) => console.error(line),
+    });
+    rerun.push(again);
+    const mine = outcome.problems.filter((p) => p.startsWith(`${r.name} `));
+    const still = confirmed(mine, checkResults([again], known).problems);
+    for (const p of mine) {
+      if (!still.includes(p) && !p.includes("did not complete")) {
+        keep.delete(p);
+        console.error(`not reproduced on a second run (not counted): ${p}`);
+      }
+    }
+  }
+  return { problems: outcome.problems.filter((p) => keep.has(p)), nowPassing: outcome.nowPassing };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -152,7 +197,8 @@ async function main(argv: readonly string[]): Promise<number> {
       }),
     );
   }
-  const outcome = checkResults(fresh, readKnown());
+  let outcome = checkResults(fresh, readKnown());
+  if (check) outcome = await confirm(fresh, outcome, { stepMs, typeMs, command });
   if (!check) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     for (const r of fresh) {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "../testing/test.ts";
-import { checkResults, knownFrom } from "./harness/known.ts";
+import { checkResults, confirmed, knownFrom, typesToConfirm } from "./harness/known.ts";
 import { cell, renderPage, summaryMatrix, tally, transcriptLines } from "./harness/render.ts";
 import type { ImplResult, TypeRun } from "./harness/result.ts";
 import { selectImplementations } from "./harness/select.ts";
@@ -190,6 +190,13 @@ describe("results harness: the check", () => {
     });
     assert.deepEqual(out.problems, []);
     assert.deepEqual(out.nowPassing, ["foreign REP: greets"]);
+  });
+
+  it("re-runs the types with new foreign deviations, and counts only what shows again", () => {
+    assert.deepEqual(typesToConfirm(foreign, {}), ["REP", "PUB"]);
+    assert.deepEqual(typesToConfirm(foreign, { foreign: ["REP: answers"] }), ["PUB"]);
+    assert.deepEqual(typesToConfirm(impl("edgemq-x", foreign.runs, true), {}), []);
+    assert.deepEqual(confirmed(["a", "b", "c"], ["c", "a", "d"]), ["a", "c"]);
   });
 
   it("rebuilds the known list from a run: foreign deviations only, others kept", () => {

@@ -24,6 +24,8 @@ export interface CollectOptions {
   readonly command: string;
   /** Progress lines. */
   readonly log: (line: string) => void;
+  /** Only these socket types (a re-run). @default every type of the implementation */
+  readonly types?: readonly string[];
 }
 
 const message = (e: unknown): string => e instanceof Error ? e.message : String(e);
@@ -98,7 +100,7 @@ export async function collect(impl: Implementation, o: CollectOptions): Promise<
     return { ...base, missing, runs: [] };
   }
   const runs: TypeRun[] = [];
-  for (const type of impl.types) {
+  for (const type of impl.types.filter((t) => o.types === undefined || o.types.includes(t))) {
     const t0 = Date.now();
     const run = await runType(impl, type, o);
     runs.push(run);

@@ -83,3 +83,38 @@ export function knownFrom(results: readonly ImplResult[], before: Known): Known 
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/**
+ * The foreign implementations' problems that a second run of the same types confirms: a new
+ * deviation counts only if it shows again (a case that fails once in two runs is a timing
+ * accident of a loaded machine, printed as such). edgemq's problems are not re-run: they all count.
+ *
+ * @example
+ * ```ts
+ * import { confirmed } from "./known.ts";
+ * console.log(confirmed(["a fails x", "a fails y"], ["a fails y"])); // ["a fails y"]
+ * ```
+ */
+export function confirmed(first: readonly string[], second: readonly string[]): string[] {
+  const again = new Set(second);
+  return first.filter((p) => again.has(p));
+}
+
+/**
+ * The socket types of a foreign implementation whose problems are worth a second run: those with
+ * a deviation not in the known list (a type that did not complete is not re-run: that counts).
+ *
+ * @example
+ * ```ts
+ * import { typesToConfirm } from "./known.ts";
+ * console.log(typesToConfirm({ edgemq: true, missing: undefined, runs: [] } as never, {})); // []
+ * ```
+ */
+export function typesToConfirm(impl: ImplResult, known: Known): string[] {
+  if (impl.edgemq || impl.missing !== undefined) return [];
+  const allowed = new Set(known[impl.name] ?? []);
+  const types = deviations(impl)
+    .filter((d) => !allowed.has(caseKey(d.type, d.result.name)))
+    .map((d) => d.type);
+  return [...new Set(types)];
+}
