@@ -44,19 +44,22 @@ async function runType(impl: Implementation, type: string, o: CollectOptions): P
   const running = runCases(started.target, allCases(), {
     stepMs: o.stepMs,
     implementation: impl.label,
+    ...(impl.filter === undefined ? {} : { filter: impl.filter.cases }),
   });
   const cutOff = new Promise<"cut">((resolve) => {
     timer = setTimeout(() => resolve("cut"), o.typeMs);
   });
-  let outcome: Report | "cut" | Error;
-  try {
-    outcome = await Promise.race([running, cutOff]).catch((e) =>
-      e instanceof Error ? e : new Error(String(e))
-    );
-  } finally {
-    clearTimeout(timer);
-    await started.stop();
+  const outcome: Report | "cut" | Error = await Promise.race([running, cutOff]).catch((e) =>
+    e instanceof Error ? e : new Error(String(e))
+  );
+  clearTimeout(timer);
+  // a target that crashed makes the cases after it fail fast, maybe before its exit is seen
+  if (typeof outcome === "object" && !(outcome instanceof Error) && outcome.summary.errors > 0) {
+    await new Promise((r) => setTimeout(r, 500));
   }
+  const crashed = started.crashed?.();
+  await started.stop();
+  const exit = crashed === undefined ? {} : { crashed: crashed.slice(0, 2000) };
   if (outcome === "cut") {
     // the target is gone: what is left of the run fails fast; wait for it to let go of its sockets
     await running.catch(() => {});
@@ -65,12 +68,19 @@ async function runType(impl: Implementation, type: string, o: CollectOptions): P
       status: "incomplete",
       command: started.command,
       reason: `the run did not finish within ${o.typeMs} ms`,
+      ...exit,
     };
   }
   if (outcome instanceof Error) {
-    return { type, status: "incomplete", command: started.command, reason: outcome.message };
+    return {
+      type,
+      status: "incomplete",
+      command: started.command,
+      reason: outcome.message,
+      ...exit,
+    };
   }
-  return { type, status: "ran", command: started.command, report: outcome };
+  return { type, status: "ran", command: started.command, report: outcome, ...exit };
 }
 
 /**
@@ -93,6 +103,7 @@ export async function collect(impl: Implementation, o: CollectOptions): Promise<
     edgemq: impl.edgemq,
     date: new Date().toISOString(),
     command: o.command,
+    ...(impl.filter === undefined ? {} : { only: impl.filter.why }),
   };
   const missing = impl.missing();
   if (missing !== undefined) {
@@ -110,7 +121,8 @@ export async function collect(impl: Implementation, o: CollectOptions): Promise<
         (s !== undefined
           ? `${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped`
           : `${run.status === "cannot" ? "not run" : "INCOMPLETE"}: ${run.reason}`) +
-        ` (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        ` (${((Date.now() - t0) / 1000).toFixed(1)} s)` +
+        (run.crashed === undefined ? "" : "; THE TARGET EXITED DURING THE RUN"),
     );
   }
   return { ...base, runs };

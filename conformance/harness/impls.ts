@@ -21,6 +21,8 @@ export interface Started {
   readonly command: string;
   /** Stops it for sure. */
   stop(): Promise<void>;
+  /** If it exited by itself (it crashed), what it wrote to standard error; else undefined. */
+  crashed?(): string | undefined;
 }
 
 /** One implementation. */
@@ -37,6 +39,8 @@ export interface Implementation {
   readonly types: readonly string[];
   /** Types it cannot serve under the contract, with why (not run, and said so). */
   readonly cannot: Readonly<Record<string, string>>;
+  /** Only the cases whose name matches, and why (a target that speaks only part of the wire). */
+  readonly filter?: { readonly cases: RegExp; readonly why: string };
   /** Why it cannot run on this machine (a program is missing), or undefined. */
   missing(): string | undefined;
   /** Starts it serving `type`; rejects if it does not serve within `startMs`. */
@@ -106,6 +110,7 @@ async function startProgram(
     },
     command: shown(command),
     stop: () => child.stop(),
+    crashed: () => child.exited() ? child.stderr() || "(nothing on standard error)" : undefined,
   };
 }
 
@@ -192,6 +197,38 @@ function spTool(o: {
   };
 }
 
+/** A JeroMQ version: the same JeromqTarget class, compiled against it. */
+function jeromq(
+  name: string,
+  label: string,
+  classpath: string,
+  built: string,
+  cannot: Readonly<Record<string, string>>,
+  filter?: Implementation["filter"],
+): Implementation {
+  return {
+    name,
+    label,
+    wire: "zmtp",
+    edgemq: false,
+    types: ZMTP_SET,
+    cannot,
+    ...(filter === undefined ? {} : { filter }),
+    missing: () =>
+      onPath("java") === undefined
+        ? "java not found"
+        : existsSync(built)
+        ? undefined
+        : `not built (${BUILD}; JeroMQ 0.3.6: apt-get install libjeromq-java first)`,
+    start: (type, startMs) =>
+      startProgram("zmtp", type, startMs, () => ({
+        cmd: onPath("java") ?? "java",
+        args: ["-cp", classpath, "edgemq.JeromqTarget", type, "bind", "tcp://127.0.0.1:0"],
+        ready: "line",
+      })),
+  };
+}
+
 const NO_ECHO = (tool: string) =>
   `${tool} cannot echo: its pair and bus sockets print what they receive and send only --data`;
 
@@ -273,6 +310,46 @@ export function implementations(): Implementation[] {
           ready: "line",
         })),
     },
+    {
+      name: "zmqrs",
+      label: "zmq.rs 0.4.1 (crates.io `zeromq`, Rust): conformance/peers/zmqrs, action `serve`",
+      wire: "zmtp",
+      edgemq: false,
+      types: ZMTP_SET,
+      cannot: { PAIR: "zmq.rs 0.4 has no PAIR socket" },
+      missing: () =>
+        executable(`${PEERS}zmqrs/target/release/zmqrs_peer`) ? undefined : `not built (${BUILD})`,
+      start: (type, startMs) =>
+        startProgram("zmtp", type, startMs, () => ({
+          cmd: `${PEERS}zmqrs/target/release/zmqrs_peer`,
+          args: [type, "bind", "tcp://127.0.0.1:0", "serve"],
+          ready: "line",
+        })),
+    },
+    jeromq(
+      "jeromq-0.6",
+      "JeroMQ 0.6.0 (Maven Central, Java): conformance/peers/jeromq06 JeromqTarget",
+      `${PEERS}jeromq06/target/classes:${PEERS}jeromq06/target/lib/*`,
+      `${PEERS}jeromq06/target/classes/edgemq/JeromqTarget.class`,
+      {},
+    ),
+    jeromq(
+      "jeromq-0.3.6",
+      "JeroMQ 0.3.6 (Debian's libjeromq-java, Java), ZMTP 2.0 only: conformance/peers/jeromq06 " +
+        "JeromqTarget compiled against it",
+      `${PEERS}jeromq06/target/classes036:/usr/share/java/jeromq.jar`,
+      `${PEERS}jeromq06/target/classes036/edgemq/JeromqTarget.class`,
+      {
+        REQ: "JeroMQ 0.3.6 has no ZMQ_REQ_RELAXED: its REQ would wait forever for the reply to a " +
+          "request whose connection a case closed",
+      },
+      {
+        cases: /sends its 10-byte signature|signature is 0xFF|sends major version 3|jeromq-0\.3\.6/,
+        why: "JeroMQ 0.3.6 speaks ZMTP 2.0 (RFC 15) only, so only the cases a 2.0 peer can be " +
+          "judged by run: the signature, the major version it sends, and the replayed ZMTP 2.0 " +
+          "captures of JeroMQ 0.3.6",
+      },
+    ),
     spTool({
       name: "nngcat",
       label:

@@ -98,6 +98,9 @@ function notRunText(impl: ImplResult): string {
   const parts = impl.runs.filter((r) => r.status !== "ran").map((r) =>
     r.status === "incomplete" ? `**${r.type}: did not complete**` : r.type
   );
+  const crashed = impl.runs.filter((r) => r.crashed !== undefined).map((r) => r.type);
+  if (crashed.length > 0) parts.push(`**crashed: ${crashed.join(", ")}**`);
+  if (impl.only !== undefined) parts.push("only some cases (see below)");
   return parts.join(", ");
 }
 
@@ -230,6 +233,7 @@ function implSection(impl: ImplResult, input: PageInput): string {
     return out.join("\n");
   }
   out.push(`Run ${impl.date} by \`${impl.command}\`.`, "");
+  if (impl.only !== undefined) out.push(`**Only some cases run**: ${impl.only}.`, "");
   for (const run of impl.runs) {
     if (run.status === "ran") {
       const s = run.report!.summary;
@@ -240,6 +244,17 @@ function implSection(impl: ImplResult, input: PageInput): string {
       );
     } else if (run.status === "cannot") out.push(`- ${run.type}: **not run**: ${run.reason ?? ""}`);
     else out.push(`- ${run.type}: **did not complete**: ${run.reason ?? ""}`);
+    if (run.crashed !== undefined) {
+      out.push(
+        `  - **the target exited during the run** (the cases after that could not be carried ` +
+          `out); the end of its standard error:`,
+        "",
+        "    ```text",
+        ...run.crashed.trimEnd().split("\n").slice(-12).map((l) => `    ${l}`),
+        "    ```",
+        "",
+      );
+    }
   }
   out.push("");
   for (const section of sectionsOf([impl])) {

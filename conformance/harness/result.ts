@@ -27,6 +27,11 @@ export interface TypeRun {
   readonly command?: string;
   /** The runner's report (status `ran`). */
   readonly report?: Report;
+  /**
+   * The target exited by itself during the run (a crash): the end of its standard error. The
+   * cases after the crash could not be carried out.
+   */
+  readonly crashed?: string;
 }
 
 /** One implementation's results, the file `conformance/results/<name>.json`. */
@@ -45,6 +50,8 @@ export interface ImplResult {
   readonly date: string;
   /** The harness command that made it. */
   readonly command: string;
+  /** Why only some cases ran (the implementation's filter), if so. */
+  readonly only?: string;
   /** Why it was not run at all (its program is missing), if so. */
   readonly missing?: string;
   /** Each socket type. */
