@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "../testing/test.ts";
 import { checkResults, confirmed, knownFrom, typesToConfirm } from "./harness/known.ts";
-import { cell, renderPage, summaryMatrix, tally, transcriptLines } from "./harness/render.ts";
+import { cell, clip, renderPage, summaryMatrix, tally, transcriptLines } from "./harness/render.ts";
 import type { ImplResult, TypeRun } from "./harness/result.ts";
 import { selectImplementations } from "./harness/select.ts";
 import type { CaseResult, Report } from "./runner/report.ts";
@@ -118,7 +118,8 @@ describe("results harness: the page", () => {
     });
     assert.match(
       page,
-      /^# Conformance results\n\nMade by `deno run -A conformance\/results.ts` on 2000-01-02/,
+      /^# Conformance results\n\nMade by `results.ts` \(2000-01-01T00:00:00Z\); each implementation/,
+      "the command that made the results shown, and when",
     );
     assert.match(page, /## Summary: ZMTP/);
     assert.doesNotMatch(page, /## Summary: SP/);
@@ -132,6 +133,13 @@ describe("results harness: the page", () => {
     assert.match(page, /- PAIR: \*\*not run\*\*: it cannot echo/);
     assert.match(page, /\| greets \| ✔ \| ✔ \|/);
     assert.ok(page.includes("| beats | - |  |"), "a type the case did not run on stays blank");
+  });
+});
+
+describe("results harness: long words", () => {
+  it("cuts an expectation quoting a whole body, saying how long it was", () => {
+    assert.equal(clip("x".repeat(400)), "x".repeat(400));
+    assert.equal(clip("y".repeat(1000)), `${"y".repeat(400)}… (1000 characters)`);
   });
 });
 

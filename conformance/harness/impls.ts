@@ -246,10 +246,13 @@ function catFlags(interval: (ms: number) => string): Record<string, SpFlags> {
   };
 }
 
-/** Our mangos and pynng peers: REP and RESPONDENT echo (`--echo` with no `--data`). */
+/** Our mangos and pynng peers: REP, RESPONDENT, PAIR and BUS echo (`--echo` with no `--data`). */
 const PEER_FLAGS: Record<string, SpFlags> = {
   rep0: { flags: ["--echo"] },
   respondent0: { flags: ["--echo"] },
+  pair0: { flags: ["--echo"] },
+  pair1: { flags: ["--echo"] },
+  bus0: { flags: ["--echo"] },
   req0: { flags: ["--data", "request", "--interval", "0.2"] },
   surveyor0: { flags: ["--data", "survey", "--interval", "0.5"] },
   pub0: { flags: ["--data", "alpha", "--interval", "0.05"] },
@@ -368,7 +371,8 @@ export function implementations(): Implementation[] {
     }),
     spTool({
       name: "pynng",
-      label: "NNG 1.11.0 through pynng 0.9.0 from PyPI: conformance/peers/pynng_peer.py (--echo)",
+      label: "NNG 1.11.0 through pynng 0.9.0 from PyPI: conformance/peers/pynng_peer.py " +
+        "(--echo: REP, RESPONDENT, PAIR and BUS echo)",
       path: () =>
         existsSync(`${VENV_PYTHON}`) && existsSync(`${PEERS}pynng_peer.py`)
           ? VENV_PYTHON
@@ -378,11 +382,7 @@ export function implementations(): Implementation[] {
       protocolFlag: (p) => `--${p}`,
       listenFlag: "--listen",
       flags: PEER_FLAGS,
-      cannot: {
-        pair0: NO_ECHO("pynng_peer.py"),
-        pair1: NO_ECHO("pynng_peer.py"),
-        bus0: NO_ECHO("pynng_peer.py"),
-      },
+      cannot: {},
     }),
     spTool({
       name: "nanomsg",
@@ -400,7 +400,8 @@ export function implementations(): Implementation[] {
     }),
     spTool({
       name: "mangos",
-      label: "mangos v3.4.2 (Go): conformance/peers/mangos (--echo)",
+      label: "mangos v3.4.2 (Go): conformance/peers/mangos (--echo: REP, RESPONDENT, PAIR and " +
+        "BUS echo)",
       path: () => {
         const p = `${PEERS}mangos/target/mangos_peer`;
         return executable(p) ? p : undefined;
@@ -409,11 +410,7 @@ export function implementations(): Implementation[] {
       protocolFlag: (p) => `--${p}`,
       listenFlag: "--listen",
       flags: PEER_FLAGS,
-      cannot: {
-        pair0: NO_ECHO("mangos_peer"),
-        pair1: NO_ECHO("mangos_peer"),
-        bus0: NO_ECHO("mangos_peer"),
-      },
+      cannot: {},
     }),
   ];
 }

@@ -52,6 +52,22 @@ const TAIL_BYTES = 16;
 /** Transcript entries shown per deviation. */
 const ENTRIES = 14;
 
+/** Characters of an expectation or observation shown (a case may quote a 100 KiB body). */
+const WORDS = 400;
+
+/**
+ * A verdict's words, cut to {@linkcode WORDS} characters with how long they were.
+ *
+ * @example
+ * ```ts
+ * import { clip } from "./render.ts";
+ * console.log(clip("short")); // "short"
+ * ```
+ */
+export function clip(text: string): string {
+  return text.length <= WORDS ? text : `${text.slice(0, WORDS)}… (${text.length} characters)`;
+}
+
 const escape = (s: string): string => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 /** The sections of `results`, in first-seen order. */
@@ -217,8 +233,8 @@ function deviationText(
     out.push(rule === undefined ? `- **${id}**` : `- **${id}** (${rule.file}): ${rule.rule}`);
   }
   if (r.status === "fail") {
-    out.push(`- expected: ${r.expected ?? "?"}`, `- observed: ${r.observed ?? "?"}`);
-  } else out.push(`- could not be carried out: ${r.error ?? "?"}`);
+    out.push(`- expected: ${clip(r.expected ?? "?")}`, `- observed: ${clip(r.observed ?? "?")}`);
+  } else out.push(`- could not be carried out: ${clip(r.error ?? "?")}`);
   for (const n of r.notes) out.push(`- note: ${n}`);
   if (r.differs !== undefined) out.push(`- where implementations differ: ${r.differs}`);
   out.push("", "```text", ...transcriptLines(r.transcript), "```", "");
@@ -247,10 +263,10 @@ function implSection(impl: ImplResult, input: PageInput): string {
     if (run.crashed !== undefined) {
       out.push(
         `  - **the target exited during the run** (the cases after that could not be carried ` +
-          `out); the end of its standard error:`,
+          `out); the start of its standard error:`,
         "",
         "    ```text",
-        ...run.crashed.trimEnd().split("\n").slice(-12).map((l) => `    ${l}`),
+        ...run.crashed.trim().split("\n").slice(0, 8).map((l) => `    ${l}`),
         "    ```",
         "",
       );
@@ -285,11 +301,21 @@ function implSection(impl: ImplResult, input: PageInput): string {
  * ```
  */
 export function renderPage(input: PageInput): string {
+  const runs = new Map<string, string>(); // command -> its first date among the results shown
+  for (const r of input.results) {
+    if (r.command === "") continue;
+    const seen = runs.get(r.command);
+    if (seen === undefined || r.date < seen) runs.set(r.command, r.date);
+  }
+  if (runs.size === 0) runs.set(input.command, input.date);
+  const made = [...runs].sort(([, a], [, b]) => a.localeCompare(b)).map(([c, d]) =>
+    `\`${c}\` (${d})`
+  );
   const out = [
     "# Conformance results",
     "",
-    `Made by \`${input.command}\` on ${input.date}; each implementation below says when and how its`,
-    "own results were made. Every implementation serves one socket per type under the contract of",
+    `Made by ${made.join(", then ")}; each implementation below says which of these made its`,
+    "results. Every implementation serves one socket per type under the contract of",
     "[the runner's README](runner/README.md) and the runner checks it from outside. A cell reads",
     "`passed / failed / skipped` over all the socket types the implementation ran (a failed count",
     'counts cases that could not be carried out too). "Not run" is never counted as passed.',
