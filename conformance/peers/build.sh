@@ -2,7 +2,8 @@
 # Builds the live peers of conformance/interop, idempotently. ZeroMQ (zmq_peers_test.ts):
 #   zmqrs/    zmq.rs (crates.io `zeromq` 0.4.1)  -> zmqrs/target/release/zmqrs_peer   (cargo)
 #   jeromq06/ JeroMQ 0.6.0 (Maven Central)       -> jeromq06/target/{lib,classes}   (mvn + javac;
-#             JeromqPeer and the draft PEER/CHANNEL peer JeromqDraftPeer)
+#             JeromqPeer, the draft PEER/CHANNEL peer JeromqDraftPeer, and JeromqTarget, the
+#             conformance target of conformance/results.ts)
 #             and, if Debian's libjeromq-java (0.3.6, ZMTP 2.0) is installed, target/classes036
 #   zeromqjs/ zeromq.js 6.8.0 (npm, Node only)   -> zeromqjs/node_modules           (npm)
 #   pyzmq-venv/ pyzmq 27.3.0 (PyPI)               -> a venv                          (pip)
@@ -50,11 +51,25 @@ if [ ! -f jeromq06/target/classes/edgemq/JeromqDraftPeer.class ] ||
     grep -v '^Note:' || true
 fi
 test -f jeromq06/target/classes/edgemq/JeromqDraftPeer.class
+target=jeromq06/src/main/java/edgemq/JeromqTarget.java
+if [ ! -f jeromq06/target/classes/edgemq/JeromqTarget.class ] ||
+  [ "$target" -nt jeromq06/target/classes/edgemq/JeromqTarget.class ]; then
+  step "JeroMQ conformance target: javac against JeroMQ 0.6.0"
+  javac -nowarn -d jeromq06/target/classes -cp "jeromq06/target/lib/*" "$target" 2>&1 |
+    grep -v '^Note:' || true
+fi
+test -f jeromq06/target/classes/edgemq/JeromqTarget.class
 if [ -f /usr/share/java/jeromq.jar ]; then
   if [ ! -f jeromq06/target/classes036/edgemq/JeromqPeer.class ] ||
     [ "$src" -nt jeromq06/target/classes036/edgemq/JeromqPeer.class ]; then
     step "JeroMQ peer: javac against Debian's JeroMQ 0.3.6 (for the vector capture)"
     javac -nowarn -d jeromq06/target/classes036 -cp /usr/share/java/jeromq.jar "$src" 2>&1 |
+      grep -v '^Note:' || true
+  fi
+  if [ ! -f jeromq06/target/classes036/edgemq/JeromqTarget.class ] ||
+    [ "$target" -nt jeromq06/target/classes036/edgemq/JeromqTarget.class ]; then
+    step "JeroMQ conformance target: javac against Debian's JeroMQ 0.3.6 (conformance/results.ts)"
+    javac -nowarn -d jeromq06/target/classes036 -cp /usr/share/java/jeromq.jar "$target" 2>&1 |
       grep -v '^Note:' || true
   fi
 else

@@ -298,6 +298,9 @@ def main():
                     sock.send_msg(message(header_of(msg), answer(a, msg)))
 
         threading.Thread(target=reflect, daemon=True).start()
+    elif a.echo and a.proto in ("pair0", "pair1", "bus0"):
+        # --echo on a pair or bus: answer each message as a REP would (--data, then the body)
+        threading.Thread(target=serve, args=(a, sock.recv_msg, sock.send), daemon=True).start()
     else:
         # symmetric and one-way protocols: send if there is something to send, print what comes
         if a.data or a.header:

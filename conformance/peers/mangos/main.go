@@ -312,6 +312,11 @@ func main() {
 	if c.devListen != "" || c.devDial != "" {
 		runDevice(c, s)
 	}
+	if c.echo && (c.proto == "pair0" || c.proto == "pair1" || c.proto == "bus0") {
+		// --echo on a pair or bus: answer each message as a REP would (--data, then the body)
+		runRep(c, s)
+		untilKilled()
+	}
 	switch c.proto {
 	case "req0":
 		runReq(c, s)

@@ -73,9 +73,13 @@ function probeRequest(type: string): Uint8Array[] {
   return type === "REP" ? [new Uint8Array(0), bytes("probe")] : [bytes("probe")];
 }
 
-/** Sends a subscription for `topic` the way the peer's announced version asks (ZMTP-SUB-1/2). */
+/**
+ * Sends a subscription for `topic` the way the session's version asks (ZMTP-SUB-1/2): commands
+ * only when both sides greeted with ZMTP 3.1 or later; a target that greets as 3.0 (JeroMQ, zmq.rs)
+ * makes the session 3.0, where subscriptions are messages.
+ */
 export function subscribe(peer: ZmtpPeer, topic: Uint8Array, cancel = false): void {
-  if (peer.framing === 3 && peer.announcedMinor >= 1) {
+  if (peer.framing === 3 && peer.announcedMinor >= 1 && (peer.greeting?.minor ?? 1) >= 1) {
     peer.sendCommand(cancel ? "CANCEL" : "SUBSCRIBE", topic);
   } else {
     const msg = new Uint8Array(topic.length + 1);

@@ -1,6 +1,6 @@
 //! A zmq.rs (crates.io `zeromq`) peer for edgemq's interop tests.
 //!
-//! usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish> [count]
+//! usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish|serve> [count]
 //!        [topic]
 //!
 //! Same output protocol as conformance/peers/pyzmq_peer.py:
@@ -13,6 +13,11 @@
 //! - echo: receives `count` messages and sends each back unchanged.
 //! - publish (PUB): every 20 ms sends ["other", "<i>"] then [`topic`, "<i>"], i = 0, 1, ..., for
 //!   up to 10 s (the test stops it once its subscriber has what it needs: slow joiners).
+//! - serve: the conformance runner's target (conformance/runner/README.md): REP, DEALER and ROUTER
+//!   send back what they get, PUB publishes "alpha <n>" and "beta <n>" in turn every 50 ms, PUSH
+//!   sends "push <n>" every 50 ms, REQ sends "request <n>" and reads the reply (up to 250 ms), SUB
+//!   subscribes to "alpha", PULL takes what comes; it prints "ready <url>" once bound and serves
+//!   until it is killed.
 //! When binding, the real endpoint is printed first as "ENDPOINT <url>" (a "*" port means any).
 //! Prints "READY" once bound/connected; exits 0 after "DONE", 2 after a 10 s receive timeout.
 //! zmq.rs has no PAIR socket; a DEALER gets the routing id "rs".
@@ -123,7 +128,7 @@ async fn recv_timed(peer: &mut Peer) -> Result<ZmqMessage, i32> {
 
 async fn run(args: Vec<String>) -> Result<(), i32> {
     if args.len() < 5 {
-        eprintln!("usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish> [count] [topic]");
+        eprintln!("usage: zmqrs_peer <socket-type> <bind|connect> <endpoint> <send|ask|recv|echo|publish|serve> [count] [topic]");
         return Err(64);
     }
     let (kind, mode, endpoint, action) = (&args[1], &args[2], &args[3], &args[4]);
@@ -133,6 +138,7 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
         64
     })?;
     let topic = args.get(6).map(String::as_str).unwrap_or("msg");
+    let topic = if action == "serve" { "alpha" } else { topic };
     if let Peer::Sub(s) = &mut peer {
         s.subscribe(topic).await.map_err(|e| {
             eprintln!("subscribe failed: {e}");
@@ -146,6 +152,9 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
             1
         })?;
         println!("ENDPOINT {bound}");
+        if action == "serve" {
+            println!("ready {bound}");
+        }
     } else {
         each!(&mut peer, s => s.connect(endpoint).await).map_err(|e| {
             eprintln!("connect {endpoint} failed: {e}");
@@ -153,6 +162,9 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
         })?;
     }
     println!("READY");
+    if action == "serve" {
+        serve(&mut peer).await;
+    }
     if action == "publish" {
         for i in 0..500 {
             let n = i.to_string();
@@ -218,6 +230,48 @@ async fn run(args: Vec<String>) -> Result<(), i32> {
     each!(peer, s => { s.close().await; });
     println!("DONE");
     Ok(())
+}
+
+/// The conformance target's loop (the "serve" action): never returns; the harness kills it.
+async fn serve(peer: &mut Peer) {
+    const PERIOD: Duration = Duration::from_millis(50);
+    const WAIT: Duration = Duration::from_millis(250);
+    let mut n: u64 = 0;
+    loop {
+        match peer {
+            Peer::Rep(_) | Peer::Dealer(_) | Peer::Router(_) => {
+                match peer.recv().await {
+                    Ok(msg) => {
+                        let _ = tokio::time::timeout(WAIT, peer.send(msg)).await;
+                    }
+                    Err(_) => tokio::time::sleep(PERIOD).await,
+                }
+            }
+            Peer::Pub(_) | Peer::Push(_) => {
+                let body = match peer {
+                    Peer::Push(_) => format!("push {n}"),
+                    _ if n % 2 == 0 => format!("alpha {n}"),
+                    _ => format!("beta {n}"),
+                };
+                let _ = tokio::time::timeout(WAIT, peer.send(frames(&[body.as_bytes()]))).await;
+                n += 1;
+                tokio::time::sleep(PERIOD).await;
+            }
+            Peer::Req(_) => {
+                let body = format!("request {n}");
+                n += 1;
+                if let Ok(Ok(())) = tokio::time::timeout(WAIT, peer.send(frames(&[body.as_bytes()]))).await {
+                    let _ = tokio::time::timeout(WAIT, peer.recv()).await;
+                }
+                tokio::time::sleep(PERIOD).await;
+            }
+            Peer::Sub(_) | Peer::Pull(_) => {
+                if peer.recv().await.is_err() {
+                    tokio::time::sleep(PERIOD).await;
+                }
+            }
+        }
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
