@@ -97,6 +97,24 @@ async function shrink(target: Target, f: Finding, runSeed: number): Promise<Uint
       else at += size;
     }
   }
+  // Halving steps rarely fall on the frame boundaries of a stream format, which can leave whole
+  // frames in front of the one that matters: try every suffix, shortest first, then every prefix.
+  for (let at = best.length - 1; at >= 1 && tries < 3000; at--) {
+    tries++;
+    const r = await runOne(target, best.slice(at), runSeed);
+    if (r instanceof Finding && key(r) === want) {
+      best = best.slice(at);
+      break;
+    }
+  }
+  for (let end = 1; end < best.length && tries < 4500; end++) {
+    tries++;
+    const r = await runOne(target, best.slice(0, end), runSeed);
+    if (r instanceof Finding && key(r) === want) {
+      best = best.slice(0, end);
+      break;
+    }
+  }
   return best;
 }
 
