@@ -29,7 +29,11 @@ export interface Target {
   readonly reply?: Uint8Array;
 }
 
-/** ZMTP socket types the runner knows, with their ZMTP 2.0 / libzmq numbers (ZMTP-SOCK-1). */
+/**
+ * ZMTP socket types the runner knows, with their ZMTP 2.0 / libzmq numbers (ZMTP-SOCK-1). The same
+ * table as `protocols/zmtp/socket_types.ts`, written again on purpose: the runner judges targets
+ * (edgemq among them) by the RFC's values, never by the code under test.
+ */
 export const ZMTP_TYPES: Readonly<Record<string, number>> = {
   PAIR: 0,
   PUB: 1,

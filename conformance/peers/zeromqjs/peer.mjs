@@ -12,19 +12,7 @@
 // sends each message back; publish (PUB): every 20 ms ["other", "i"] then [topic, "i"],
 // i = 0, 1, ..., for up to 10 s (the test stops it once its subscriber has what it needs).
 // A DEALER gets the routing id "js".
-import * as zmq from "zeromq";
-
-const CLASSES = {
-  PAIR: zmq.Pair,
-  PUB: zmq.Publisher,
-  SUB: zmq.Subscriber,
-  REQ: zmq.Request,
-  REP: zmq.Reply,
-  DEALER: zmq.Dealer,
-  ROUTER: zmq.Router,
-  PULL: zmq.Pull,
-  PUSH: zmq.Push,
-};
+import { CLASSES } from "./classes.mjs";
 
 const hexLine = (frames) => frames.map((f) => Buffer.from(f).toString("hex")).join("|");
 

@@ -7,19 +7,7 @@
 // turn every 50 ms; PUSH sends "push <n>" every 50 ms; REQ (relaxed) sends "request <n>" and a new
 // one after each reply or 200 ms; SUB subscribes to "alpha"; PULL takes what comes. Prints
 // "ready <url>" once bound or connected and serves until its standard input closes.
-import * as zmq from "zeromq";
-
-const CLASSES = {
-  PAIR: zmq.Pair,
-  PUB: zmq.Publisher,
-  SUB: zmq.Subscriber,
-  REQ: zmq.Request,
-  REP: zmq.Reply,
-  DEALER: zmq.Dealer,
-  ROUTER: zmq.Router,
-  PULL: zmq.Pull,
-  PUSH: zmq.Push,
-};
+import { CLASSES } from "./classes.mjs";
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -64,6 +64,16 @@ export async function expectEchoOf(
 ): Promise<void> {
   const sent = frames.map(bytes);
   peer.send(sent);
+  await expectEcho(peer, target, sent, what);
+}
+
+/** Waits for the target's answer to `sent` (already written, however) and checks it is the echo. */
+export async function expectEcho(
+  peer: ZmtpPeer,
+  target: Target,
+  sent: readonly Uint8Array[],
+  what: string,
+): Promise<void> {
   const got = await peer.recvBodies(`the answer to ${showFrames(sent)}`);
   expectFrames(got, expectedEcho(target, sent), what);
 }

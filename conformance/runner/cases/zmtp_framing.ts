@@ -10,7 +10,7 @@ import { bytes, concat, encodeFrame, expectFrames, LONG, MORE } from "../zmtp_pe
 import { zmtpCommand } from "../../_raw_zmtp.ts";
 import { expect } from "../verdict.ts";
 import { requireHeartbeats } from "./zmtp_heartbeat.ts";
-import { connect, ECHO_TYPES, expectEchoOf, expectedEcho, zmtpCase } from "./_zmtp.ts";
+import { connect, ECHO_TYPES, expectEcho, expectEchoOf, expectedEcho, zmtpCase } from "./_zmtp.ts";
 
 const FRAMING = "RFC 37 §Framing";
 
@@ -76,11 +76,7 @@ export const framingCases: readonly Case[] = [
       const peer = await connect(ctx);
       const frames = [...lead(ctx.target.type), bytes("long-sized")];
       peer.send(frames, true);
-      expectFrames(
-        await peer.recvBodies("the answer"),
-        expectedEcho(ctx.target, frames),
-        "the answer",
-      );
+      await expectEcho(peer, ctx.target, frames, "the answer");
     },
   }),
   zmtpCase({
@@ -122,11 +118,7 @@ export const framingCases: readonly Case[] = [
         concat(frames.map((f, i) => encodeFrame(i < frames.length - 1 ? MORE : 0, f))),
         1,
       );
-      expectFrames(
-        await peer.recvBodies("the answer"),
-        expectedEcho(ctx.target, frames),
-        "the answer",
-      );
+      await expectEcho(peer, ctx.target, frames, "the answer");
     },
   }),
   zmtpCase({
